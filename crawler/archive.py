@@ -1,0 +1,284 @@
+"""The embedded archive: SQLite (source of truth) + JSON Lines partitions by site and month.
+
+Layout under ``ARCHIVE_DIR``::
+
+    archive.sqlite3               articles, seen-store, run statistics (WAL mode)
+    jsonl/<site>/<YYYY-MM>.jsonl  one line per article, partitioned by publication month
+    jsonl/<site>/undated.jsonl    articles whose date could not be read
+    warc/                         WARC recordings of live crawls (crawler.warc)
+
+Why this order of writes: a row is committed to SQLite (flagged ``jsonl_written=0``)
+before its JSON line is appended, and the flag is cleared in the next transaction. A
+process killed anywhere in between leaves a row that :meth:`Archive.recover` finds on the
+next open: it appends the line only if the partition does not hold it yet, and cuts off
+a partial last line. So a crash never loses an archived article nor writes it twice, and
+two processes may share one archive (SQLite locking + an exclusive ``flock`` around each
+commit-and-append).
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import sqlite3
+import weakref
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from itemadapter import ItemAdapter
+
+logger = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    canonical_url TEXT PRIMARY KEY,
+    fingerprint   TEXT NOT NULL,
+    site          TEXT NOT NULL,
+    language      TEXT,
+    published_at  TEXT,
+    url           TEXT NOT NULL,
+    partition     TEXT NOT NULL,
+    item_json     TEXT NOT NULL,
+    run_id        TEXT,
+    jsonl_written INTEGER NOT NULL DEFAULT 0,
+    archived_at   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_fingerprint ON articles (fingerprint);
+CREATE INDEX IF NOT EXISTS articles_pending ON articles (jsonl_written) WHERE jsonl_written = 0;
+CREATE TABLE IF NOT EXISTS seen (
+    canonical_url TEXT PRIMARY KEY,
+    site          TEXT,
+    first_seen    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS day_counts (
+    run_id  TEXT NOT NULL,
+    spider  TEXT NOT NULL,
+    day     TEXT NOT NULL,
+    count   INTEGER NOT NULL,
+    PRIMARY KEY (run_id, day)
+);
+"""
+
+
+def partition_for(site: str, published_at: str | None) -> str:
+    month = published_at[:7] if published_at and len(published_at) >= 7 else "undated"
+    safe_site = "".join(c for c in site if c.isalnum() or c in ".-_") or "unknown"
+    return f"jsonl/{safe_site}/{month}.jsonl"
+
+
+def item_to_json(item) -> str:
+    return json.dumps(ItemAdapter(item).asdict(), ensure_ascii=False, sort_keys=True)
+
+
+class Archive:
+    """One archive directory. Use :meth:`for_crawler` so every pipeline shares one connection."""
+
+    _by_crawler: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+    def __init__(self, directory: str | os.PathLike):
+        self.dir = Path(directory)
+        (self.dir / "jsonl").mkdir(parents=True, exist_ok=True)
+        self.db_path = self.dir / "archive.sqlite3"
+        self.conn = sqlite3.connect(self.db_path, timeout=60, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA busy_timeout=60000")
+        with self._lock():
+            self.conn.executescript(SCHEMA)
+        self._pending: list[str] = []
+        self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+        self.recover()
+
+    @classmethod
+    def for_crawler(cls, crawler) -> "Archive":
+        archive = cls._by_crawler.get(crawler)
+        if archive is None:
+            archive = cls(crawler.settings.get("ARCHIVE_DIR", "archive"))
+            cls._by_crawler[crawler] = archive
+        return archive
+
+    # --- locking and transactions ---------------------------------------------------
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        with open(self.dir / ".lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # --- queries ----------------------------------------------------------------------
+    def lookup(self, canonical_url: str, fp: str) -> tuple[str, str | None] | None:
+        """Why an item is already archived: ("url" | "fingerprint", run id that archived it)."""
+        row = self.conn.execute("SELECT fingerprint, run_id FROM articles WHERE canonical_url=?",
+                                (canonical_url,)).fetchone()
+        if row and row[0] == fp:
+            return "url", row[1]
+        other = self.conn.execute("SELECT run_id FROM articles WHERE fingerprint=? AND canonical_url!=? LIMIT 1",
+                                  (fp, canonical_url)).fetchone()
+        if other:
+            return "fingerprint", other[0]
+        return None  # new, or the same URL with new text: an update
+
+    def count(self, site: str | None = None) -> int:
+        if site:
+            return self.conn.execute("SELECT COUNT(*) FROM articles WHERE site=?", (site,)).fetchone()[0]
+        return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def items(self) -> Iterator[dict]:
+        for (raw,) in self.conn.execute("SELECT item_json FROM articles ORDER BY canonical_url"):
+            yield json.loads(raw)
+
+    # --- writes -----------------------------------------------------------------------
+    def add(self, item) -> bool:
+        """Upsert one article by canonical URL; True when the archive changed.
+
+        Unchanged when the same URL holds the same text, or the same text is archived
+        under another URL (a duplicate); an existing URL with new text is updated.
+        """
+        adapter = ItemAdapter(item)
+        line = item_to_json(item)
+        part = partition_for(adapter["site"], adapter.get("published_at"))
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._lock():
+            with self.transaction() as conn:
+                if self.lookup(adapter["canonical_url"], adapter["fingerprint"]) is not None:
+                    return False
+                if self._pending:
+                    conn.executemany("UPDATE articles SET jsonl_written=1 WHERE canonical_url=?",
+                                     [(u,) for u in self._pending])
+                    self._pending = []
+                cur = conn.execute(
+                    """INSERT INTO articles (canonical_url, fingerprint, site, language, published_at, url,
+                                             partition, item_json, run_id, jsonl_written, archived_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+                       ON CONFLICT (canonical_url) DO UPDATE SET
+                           fingerprint=excluded.fingerprint, language=excluded.language,
+                           published_at=excluded.published_at, url=excluded.url, partition=excluded.partition,
+                           item_json=excluded.item_json, run_id=excluded.run_id, jsonl_written=0, archived_at=excluded.archived_at
+                       WHERE articles.fingerprint != excluded.fingerprint""",
+                    (adapter["canonical_url"], adapter["fingerprint"], adapter["site"], adapter.get("language"),
+                     adapter.get("published_at"), adapter["url"], part, line, self.run_id, now),
+                )
+                changed = cur.rowcount > 0
+            if changed:
+                self._append(part, [line])
+                self._pending.append(adapter["canonical_url"])
+        return changed
+
+    def _append(self, part: str, lines: list[str]) -> None:
+        path = self.dir / part
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = "".join(line + "\n" for line in lines).encode("utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+
+    def flush(self) -> None:
+        if self._pending:
+            with self.transaction() as conn:
+                conn.executemany("UPDATE articles SET jsonl_written=1 WHERE canonical_url=?",
+                                 [(u,) for u in self._pending])
+            self._pending = []
+
+    # --- seen-store (incremental runs) ------------------------------------------------
+    def is_seen(self, canonical_url: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM seen WHERE canonical_url=?", (canonical_url,)).fetchone() is not None
+
+    def mark_seen(self, canonical_url: str, site: str | None) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO seen (canonical_url, site, first_seen) VALUES (?, ?, ?)",
+                         (canonical_url, site, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+
+    def record_day_counts(self, run_id: str, spider: str, counts: dict[str, int]) -> None:
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO day_counts (run_id, spider, day, count) VALUES (?, ?, ?, ?)",
+                             [(run_id, spider, day, n) for day, n in sorted(counts.items())])
+
+    # --- crash recovery ---------------------------------------------------------------
+    def recover(self) -> int:
+        """Cut partial JSON lines and append the lines of rows committed but not yet written."""
+        repaired = 0
+        with self._lock():
+            for path in (self.dir / "jsonl").glob("*/*.jsonl"):
+                repaired += truncate_partial_line(path)
+            pending = self.conn.execute(
+                "SELECT canonical_url, partition, item_json FROM articles WHERE jsonl_written=0").fetchall()
+            by_part: dict[str, list[tuple[str, str]]] = {}
+            for url, part, line in pending:
+                by_part.setdefault(part, []).append((url, line))
+            for part, rows in by_part.items():
+                present = jsonl_index(self.dir / part)
+                missing = [line for url, line in rows if present.get(url) != json.loads(line).get("fingerprint")]
+                if missing:
+                    self._append(part, missing)
+                    repaired += len(missing)
+            if pending:
+                with self.transaction() as conn:
+                    conn.executemany("UPDATE articles SET jsonl_written=1 WHERE canonical_url=?",
+                                     [(url,) for url, _, _ in pending])
+        if repaired:
+            logger.warning("archive %s: recovered %d JSON Lines entries after an interrupted run", self.dir, repaired)
+        return repaired
+
+    def close(self) -> None:
+        try:
+            self.flush()
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            self.conn.close()
+
+
+def truncate_partial_line(path: Path) -> int:
+    """Cut a last line that has no newline (a write cut short); 1 if something was cut."""
+    size = path.stat().st_size
+    if size == 0:
+        return 0
+    with open(path, "rb+") as fh:
+        fh.seek(-1, os.SEEK_END)
+        if fh.read(1) == b"\n":
+            return 0
+        # find the last newline, scanning back in blocks
+        pos = size
+        while pos > 0:
+            step = min(65536, pos)
+            fh.seek(pos - step)
+            block = fh.read(step)
+            idx = block.rfind(b"\n")
+            if idx >= 0:
+                fh.truncate(pos - step + idx + 1)
+                return 1
+            pos -= step
+        fh.truncate(0)
+        return 1
+
+
+def jsonl_index(path: Path) -> dict[str, str]:
+    """canonical_url -> fingerprint of the last line for it in one partition file."""
+    index: dict[str, str] = {}
+    if not path.exists():
+        return index
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            index[obj.get("canonical_url")] = obj.get("fingerprint")
+    return index

@@ -1,0 +1,191 @@
+"""Site-independent HTML extraction layers used by :class:`crawler.page.HtmlArticle`.
+
+Structured data first (JSON-LD, meta, ``<html lang>``), then -- when a site's selectors
+find nothing -- a generic fallback that takes the largest block of paragraphs.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+from lxml import etree
+from parsel import Selector
+
+from crawler.dates import find_text_date
+from crawler.text import normalize_line
+
+#: never article text, whatever the site
+DEFAULT_BODY_EXCLUDE_NO_FIGURES = (
+    "script", "style", "noscript", "iframe", "form", "button", "nav", "aside", "footer",
+    "[class*=related]", "[class*=advert]", "[id^=ads]", "[class^=ads]", "[class*=share]",
+    "[class*=comment]", ".hidden",
+)
+#: ... and neither are figures, captions and image tables
+DEFAULT_BODY_EXCLUDE = DEFAULT_BODY_EXCLUDE_NO_FIGURES + ("figure", "figcaption", "table:has(img)", "[class*=caption]")
+
+_BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre", "td"}
+_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
+_URL_DATE = re.compile(r"/(20\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|\.|-|$)")
+
+
+def meta(sel: Selector, *names: str) -> str | None:
+    for name in names:
+        value = sel.xpath(
+            "//meta[@property=$n or @name=$n or @itemprop=$n]/@content", n=name
+        ).get()
+        if value and value.strip():
+            return value.strip()
+    return None
+
+
+def html_lang(sel: Selector) -> str | None:
+    value = sel.xpath("/html/@lang | /html/@xml:lang").get()
+    return value.strip() if value and value.strip() else None
+
+
+def _walk_jsonld(data):
+    if isinstance(data, list):
+        for entry in data:
+            yield from _walk_jsonld(entry)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _walk_jsonld(data["@graph"])
+
+
+def jsonld_article(sel: Selector) -> dict:
+    """The first Article-like JSON-LD object on the page ({} when none or malformed)."""
+    for raw in sel.css('script[type="application/ld+json"]::text').getall():
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        for obj in _walk_jsonld(data):
+            types = obj.get("@type")
+            types = types if isinstance(types, list) else [types]
+            if any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types):
+                return obj
+    return {}
+
+
+def jsonld_authors(obj: dict) -> list[str]:
+    authors = obj.get("author") or []
+    authors = authors if isinstance(authors, list) else [authors]
+    names = []
+    for a in authors:
+        name = a.get("name") if isinstance(a, dict) else a
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return names
+
+
+def _pruned(node: Selector, exclude: tuple[str, ...]):
+    """A copy of ``node``'s element with every ``exclude`` match removed (tails kept)."""
+    root = copy.deepcopy(node.root)
+    wrapper = Selector(root=root)
+    for query in exclude:
+        try:
+            matches = wrapper.css(query)
+        except Exception:  # a selector lxml/cssselect does not support
+            continue
+        for match in matches:
+            el = match.root
+            parent = el.getparent() if hasattr(el, "getparent") else None
+            if parent is None:
+                continue
+            if el.tail:
+                prev = el.getprevious()
+                if prev is not None:
+                    prev.tail = (prev.tail or "") + el.tail
+                else:
+                    parent.text = (parent.text or "") + el.tail
+            parent.remove(el)
+    return root
+
+
+def _block_texts(el, out: list[str]) -> None:
+    text = normalize_line(el.text or "")
+    if text and el.tag not in _BLOCK_TAGS:
+        out.append(text)
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        tag = child.tag.lower()
+        if tag in _BLOCK_TAGS and not any(isinstance(d.tag, str) and d.tag.lower() in _BLOCK_TAGS
+                                          for d in child.iterdescendants()):
+            value = normalize_line("".join(child.itertext()))
+            if value:
+                out.append(value)
+        elif tag == "br":
+            pass
+        else:
+            _block_texts(child, out)
+        tail = normalize_line(child.tail or "")
+        if tail:
+            out.append(tail)
+
+
+def paragraphs(node: Selector, exclude: tuple[str, ...] = DEFAULT_BODY_EXCLUDE) -> list[str]:
+    """Paragraph texts of a body container, minus the excluded parts, in reading order."""
+    root = _pruned(node, exclude)
+    out: list[str] = []
+    _block_texts(root, out)
+    return [p for p in out if p]
+
+
+def largest_block(sel: Selector, exclude: tuple[str, ...] = DEFAULT_BODY_EXCLUDE) -> list[str]:
+    """Generic fallback: the element whose direct ``<p>`` children hold the most text."""
+    best, best_len = None, 0
+    for parent in sel.xpath("//*[p]"):
+        length = sum(len(" ".join(p.css("::text").getall()).strip()) for p in parent.xpath("./p"))
+        if length > best_len:
+            best, best_len = parent, length
+    return paragraphs(best, exclude) if best is not None else []
+
+
+def images(node: Selector, urljoin, exclude: tuple[str, ...] = DEFAULT_BODY_EXCLUDE_NO_FIGURES) -> list[dict]:
+    """``{url, caption}`` for each image in a body container (lazy ``data-src`` first)."""
+    root = Selector(root=_pruned(node, exclude))
+    out, seen = [], set()
+    for img in root.css("img"):
+        src = img.attrib.get("data-src") or img.attrib.get("data-original") or img.attrib.get("src")
+        if not src or src.startswith("data:"):
+            continue
+        url = urljoin(src.strip())
+        if url in seen:
+            continue
+        seen.add(url)
+        caption = None
+        fig = img.xpath("ancestor::figure[1]")
+        if fig:
+            caption = normalize_line(" ".join(fig.css("figcaption ::text").getall()))
+        else:
+            table = img.xpath("ancestor::table[1]")
+            if table:
+                rows = table.xpath(".//tr")
+                texts = [normalize_line(" ".join(r.css("::text").getall())) for r in rows[1:]]
+                caption = " ".join(t for t in texts if t) or None
+        out.append({"url": url, "caption": caption or None})
+    return out
+
+
+def text_date(text: str, language: str) -> str | None:
+    return find_text_date(text, language)
+
+
+def url_date(url: str) -> str | None:
+    m = _URL_DATE.search(url)
+    return f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}" if m else None
+
+
+def parse_html(html: str | bytes) -> Selector:
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", "replace")
+    return Selector(text=html)
+
+
+__all__ = [
+    "DEFAULT_BODY_EXCLUDE", "meta", "html_lang", "jsonld_article", "jsonld_authors", "paragraphs",
+    "largest_block", "images", "text_date", "url_date", "parse_html", "etree",
+]

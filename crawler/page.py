@@ -1,0 +1,281 @@
+"""Page objects: one page in, one ArticleItem out, no crawling involved (web-poet style).
+
+Two bases, one per kind of input:
+
+* :class:`HtmlArticle` parses an HTML response in layers -- structured data (JSON-LD,
+  OpenGraph / ``article:*`` meta, ``<time datetime>``, ``<html lang>``), then the site's
+  declared selectors, then a generic fallback (the largest block of paragraphs) -- so a
+  partly unknown or drifting layout still yields an item.
+* :class:`TextArticle` parses a text-only dump of a page (what ``scrapy crawl seeds``
+  replays). The text carries no tags, so each site declares line rules instead.
+
+A site module (``spiders/<site>.py``) subclasses both and declares its knowledge field by
+field; everything site-independent lives here and in :mod:`crawler.extract`.
+"""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Iterable
+
+from crawler import extract
+from crawler.items import ArticleItem, new_item
+from crawler.text import (
+    detect_language, is_numbered_alt, is_photo_caption, is_table_caption, is_vietnamese,
+    looks_like_headline, normalize_line, normalize_text, strip_table_pipes,
+)
+from crawler.urls import canonicalize
+
+
+class ParseError(ValueError):
+    """The page is not an article this parser can read (logged and counted, never raised out)."""
+
+
+class BasePage:
+    site: str = ""
+    #: languages this site publishes in; the first one is the default
+    languages: tuple[str, ...] = ("vi",)
+
+    url: str
+
+    def canonical_url(self) -> str:
+        return canonicalize(self.url)
+
+    # --- fields; subclasses override field by field ---------------------------------
+    def title(self) -> str | None: return None
+    def lead(self) -> str | None: return None
+    def body(self) -> str | None: return None
+    def authors(self) -> list[str]: return []
+    def date(self) -> tuple[str | None, str | None]: return None, None
+    def language(self) -> str | None: return None
+    def section(self) -> str | None: return None
+    def tags(self) -> list[str]: return []
+    def images(self) -> list[dict]: return []
+    def source_name(self) -> str | None: return None
+    def original_url(self) -> str | None: return None
+
+    def to_item(self) -> ArticleItem:
+        body = self.body()
+        if not body:
+            raise ParseError(f"no article body found in {self.url}")
+        raw, source = self.date()
+        return new_item(
+            url=self.url,
+            canonical_url=self.canonical_url(),
+            site=self.site,
+            language=self.language(),
+            title=self.title(),
+            lead=self.lead(),
+            body=body,
+            authors=self.authors(),
+            published_at_raw=raw,
+            date_source=source if raw else None,
+            section=self.section(),
+            tags=self.tags(),
+            images=self.images(),
+            source_name=self.source_name(),
+            original_url=self.original_url(),
+        )
+
+
+class HtmlArticle(BasePage):
+    """Layered HTML extraction. Site subclasses fill in the ``*_css`` declarations."""
+
+    title_css: tuple[str, ...] = ()
+    lead_css: tuple[str, ...] = ()
+    body_css: tuple[str, ...] = ()  # article body containers, most specific first
+    body_exclude_css: tuple[str, ...] = ()  # ads, related boxes... removed from the body
+    author_css: tuple[str, ...] = ()
+    date_css: tuple[str, ...] = ()  # visible date text
+    section_css: tuple[str, ...] = ()
+    tags_css: tuple[str, ...] = ()
+    title_suffix_re: re.Pattern | None = None  # " - Báo Hà Tĩnh" and the like
+    lead_prefix_re: re.Pattern | None = None  # "(Baohatinh.vn) - " and the like
+
+    def __init__(self, response):
+        self.response = response
+        self.url = response.meta.get("original_url") or response.url
+        self.sel = response.selector
+
+    @cached_property
+    def jsonld(self) -> dict:
+        return extract.jsonld_article(self.sel)
+
+    def meta(self, *names: str) -> str | None:
+        return extract.meta(self.sel, *names)
+
+    def first_text(self, css: Iterable[str]) -> str | None:
+        for query in css:
+            for node in self.sel.css(query):
+                text = normalize_line(" ".join(node.css("::text").getall()))
+                if text:
+                    return text
+        return None
+
+    def canonical_url(self) -> str:
+        return canonicalize(self.url)
+
+    def title(self) -> str | None:
+        value = (self.first_text(self.title_css) or self.jsonld.get("headline")
+                 or self.meta("og:title", "twitter:title") or self.first_text(("h1",)))
+        value = normalize_line(value)
+        if value and self.title_suffix_re:
+            value = self.title_suffix_re.sub("", value).strip()
+        return value or None
+
+    def lead(self) -> str | None:
+        value = self.first_text(self.lead_css)
+        if not value:
+            value = self.jsonld.get("description") or self.meta("description", "og:description")
+        value = normalize_line(value)
+        if value and self.lead_prefix_re:
+            value = self.lead_prefix_re.sub("", value).strip()
+        return value or None
+
+    @cached_property
+    def body_paragraphs(self) -> list[str]:
+        exclude = extract.DEFAULT_BODY_EXCLUDE + tuple(self.body_exclude_css)
+        for query in self.body_css:
+            nodes = self.sel.css(query)
+            if nodes:
+                paras = extract.paragraphs(nodes[0], exclude)
+                if paras:
+                    return self.clean_paragraphs(paras)
+        return self.clean_paragraphs(extract.largest_block(self.sel, exclude))
+
+    def clean_paragraphs(self, paras: list[str]) -> list[str]:
+        """Site hook: drop caption-like or boilerplate paragraphs the selectors cannot see."""
+        title, lead = self.title(), self.lead()
+        return [p for p in paras if p not in (title, lead)]
+
+    def body(self) -> str | None:
+        return normalize_text("\n\n".join(self.body_paragraphs))
+
+    def authors(self) -> list[str]:
+        names = [normalize_line(" ".join(n.css("::text").getall())) for q in self.author_css for n in self.sel.css(q)]
+        names = [n for n in names if n]
+        if not names:
+            names = extract.jsonld_authors(self.jsonld) or [a for a in [self.meta("author", "article:author")] if a]
+        out: list[str] = []
+        for name in names:
+            name = name.split("/")[0].strip()
+            if name and name not in out and not name.startswith("http"):
+                out.append(name)
+        return out
+
+    def date(self) -> tuple[str | None, str | None]:
+        if self.jsonld.get("datePublished"):
+            return self.jsonld["datePublished"], "jsonld"
+        value = self.meta("article:published_time", "datePublished", "pubdate", "og:published_time",
+                          "dc.date.issued", "publish-date")
+        if value:
+            return value, "meta"
+        value = self.sel.css("time[datetime]::attr(datetime), [itemprop=datePublished]::attr(content)").get()
+        if value:
+            return value.strip(), "meta"
+        value = self.first_text(self.date_css)
+        if value:
+            return value, "page"
+        value = extract.text_date(self.body() or "", self.language() or self.languages[0])
+        if value:
+            return value, "text"
+        value = extract.url_date(self.url)
+        if value:
+            return value, "url"
+        for source in ("sitemap", "listing"):
+            value = self.response.meta.get(f"{source}_date")
+            if value:
+                return value, source
+        return None, None
+
+    def language(self) -> str | None:
+        lang = extract.html_lang(self.sel) or self.meta("og:locale", "content-language")
+        if lang:
+            return lang.replace("_", "-").split("-")[0].lower()
+        return detect_language(self.body() or "") or self.languages[0]
+
+    def section(self) -> str | None:
+        crumbs = [normalize_line(t) for q in self.section_css for t in self.sel.css(q + " ::text").getall()]
+        crumbs = [c for c in crumbs if c]
+        return crumbs[-1] if crumbs else (self.jsonld.get("articleSection") or self.meta("article:section"))
+
+    def tags(self) -> list[str]:
+        tags = [normalize_line(t) for q in self.tags_css for t in self.sel.css(q + " ::text").getall()]
+        if not tags:
+            tags = self.sel.css('meta[property="article:tag"]::attr(content)').getall()
+        if not tags and self.jsonld.get("keywords"):
+            kw = self.jsonld["keywords"]
+            tags = kw if isinstance(kw, list) else str(kw).split(",")
+        return list(dict.fromkeys(t.strip() for t in tags if t and t.strip()))
+
+    def images(self) -> list[dict]:
+        exclude = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
+        for query in self.body_css:
+            nodes = self.sel.css(query)
+            if nodes:
+                return extract.images(nodes[0], self.response.urljoin, exclude)
+        return []
+
+
+class TextArticle(BasePage):
+    """A text-only dump of a page. Subclasses declare how to recognize and split their site's text.
+
+    The dump has no tags, so images show up as their alt text and captions show up as
+    lines. :meth:`clean_body` removes them with rules that hold for every site (an alt
+    line repeating the title or left untranslated, a photo-credit caption, a caption cell
+    of a copied table, a short headline-like line right after an image); a site adds its
+    own labels (related-news boxes) through :attr:`related_labels`.
+    """
+
+    #: casefolded labels of inline related-article boxes; the label and the line after it go
+    related_labels: frozenset[str] = frozenset()
+
+    def __init__(self, text: str, url: str):
+        self.text = normalize_text(text) or ""
+        self.url = url
+        self.lines = [line for line in self.text.split("\n") if line.strip()]
+
+    @classmethod
+    def recognize(cls, text: str) -> bool:
+        raise NotImplementedError
+
+    @cached_property
+    def page_language(self) -> str:
+        """The article's language, judged on the lines not in Vietnamese (alt texts stay Vietnamese)."""
+        foreign = [line for line in self.lines if not is_vietnamese(line)]
+        if sum(map(len, foreign)) < 0.3 * max(1, sum(map(len, self.lines))):
+            return "vi"
+        return detect_language("\n".join(foreign), tuple(c for c in self.languages if c != "vi") or None) \
+            or self.languages[0]
+
+    def language(self) -> str | None:
+        return self.page_language
+
+    def is_alt(self, line: str) -> bool:
+        """An image alt text: the title repeated, a numbered alt, or Vietnamese in a translation."""
+        return (line == self.title() or is_numbered_alt(line)
+                or (self.page_language != "vi" and is_vietnamese(line)))
+
+    def clean_body(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        after_image = skip_next = False
+        for line in lines:
+            if skip_next:
+                skip_next = False
+                continue
+            if line.casefold().strip(" :") in self.related_labels:
+                skip_next, after_image = True, False
+                continue
+            if self.is_alt(line):
+                after_image = True
+                continue
+            if is_photo_caption(line) or is_table_caption(line):
+                after_image = False
+                continue
+            if after_image and looks_like_headline(line, 30):
+                after_image = False
+                continue
+            line, after_image = strip_table_pipes(line)
+            if line:
+                out.append(line)
+        return out

@@ -1,0 +1,56 @@
+"""Scrapy settings for the vnfa crawler. Every project-specific setting is documented here."""
+
+BOT_NAME = "vnfa"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# --- identity and politeness --------------------------------------------------------------
+#: who to contact about this crawler; sent in the User-Agent
+CONTACT = "vnfa-crawler maintainers <vnfa-crawler@users.noreply.github.com>"
+USER_AGENT = f"vnfa-crawler/0.1 (+research archive of Vietnamese foreign-affairs news; contact: {CONTACT})"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+COOKIES_ENABLED = True  # Liferay (Can Tho) keeps its session in a cookie instead of ;jsessionid
+
+# --- Scrapy 2.19 housekeeping ---------------------------------------------------------------
+#: the RemoteControl extension opens a local port and writes under ~/.local/state
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# --- item pipeline ----------------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.dates.DatesPipeline": 200,
+    "pipelines.dedup.DedupPipeline": 300,
+    "pipelines.archive.ArchivePipeline": 400,
+}
+VALIDATE_REQUIRED_FIELDS = ["url", "site", "language", "body"]
+VALIDATE_MIN_BODY_CHARS = 80
+#: drop (instead of only counting) items an earlier run already archived
+DEDUP_DROP_ARCHIVED = False
+#: the embedded archive: SQLite + JSON Lines (+ WARC for live crawls)
+ARCHIVE_DIR = "archive"
+
+# --- text-dump replay (scrapy crawl seeds) ---------------------------------------------------
+#: text parsers tried in order on each dump; the first that recognizes the text reads it
+TEXT_PARSERS = [
+    "spiders.baohatinh.BaohatinhText",
+    "spiders.baoquocte.BaoquocteText",
+    "spiders.cantho.CanthoText",
+    "spiders.vietnamvn.VietnamvnText",
+]

@@ -1,0 +1,161 @@
+"""Text helpers shared by every site: normalization, fingerprints, language guess, line shapes.
+
+Nothing here knows a site; site rules live in each site's module under ``spiders/``.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_TERMINAL = ("." , "!", "?", "…", "\"", "”", "»", ":", ";", ")", "’", "'")
+
+# letters that only Vietnamese uses among the Latin-script languages we meet
+_VI_CHARS = set("ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơưăĐƠƯĂ")
+
+_STOPWORDS = {
+    "en": "the of and to in is that for on with was were by at from this as are have has said".split(),
+    "fr": "le la les des de du et à en un une est que pour dans par sur au aux avec qui été".split(),
+    "nl": "de het een van en in is dat op te met voor zijn die werd door aan bij ook niet".split(),
+    "id": "yang dan di dengan untuk dari ini dalam pada tersebut adalah ke itu oleh juga telah".split(),
+    "de": "der die das und ist nicht mit von den zu im dem des ein eine auf für wurde".split(),
+    "es": "el la los las de del y en que por con para una un es se al fue".split(),
+    "pt": "o os as de do da dos das e em que para com uma um no na foi".split(),
+    "it": "il lo la gli le di del della e in che per con una un è sono".split(),
+    "vi": "và của các là có được trong cho với những đã này người không một".split(),
+}
+_SCRIPTS = (
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+    ("lo", re.compile(r"[\u0e80-\u0eff]")),
+    ("km", re.compile(r"[\u1780-\u17ff]")),
+    ("hi", re.compile(r"[\u0900-\u097f]")),
+    ("ko", re.compile(r"[\uac00-\ud7af]")),
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+    ("zh", re.compile(r"[\u4e00-\u9fff]")),
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def normalize_text(value: str | None) -> str | None:
+    """NFC, spaces folded, lines of (non-breaking) spaces made empty, at most one blank line."""
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in value.split("\n")]
+    value = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    return value or None
+
+
+def normalize_line(value: str | None) -> str | None:
+    value = normalize_text(value)
+    return " ".join(value.split()) if value else value
+
+
+def fingerprint(title: str | None, body: str | None) -> str:
+    """SHA-1 of casefolded title + body with all whitespace folded: same text, same hash."""
+    text = " ".join(f"{title or ''} {body or ''}".casefold().split())
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def vietnamese_ratio(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(c in _VI_CHARS for c in letters) / len(letters)
+
+
+def is_vietnamese(text: str) -> bool:
+    """A line written in Vietnamese (used to spot untranslated image alt texts)."""
+    return len(text) >= 8 and vietnamese_ratio(text) >= 0.04
+
+
+def detect_language(text: str, candidates: tuple[str, ...] | None = None) -> str | None:
+    """Cheap language guess: script ranges, Vietnamese letters, then stop-word counts."""
+    sample = text[:5000]
+    for code, regex in _SCRIPTS:
+        if len(regex.findall(sample)) > 20:
+            return code
+    if vietnamese_ratio(sample) >= 0.04:
+        return "vi"
+    words = [w.lower() for w in _WORD.findall(sample)]
+    if not words:
+        return None
+    counts = {}
+    for code, stop in _STOPWORDS.items():
+        if candidates and code not in candidates:
+            continue
+        s = set(stop)
+        counts[code] = sum(w in s for w in words)
+    best = max(counts, key=counts.get) if counts else None
+    return best if best and counts[best] >= 3 else None
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(_TERMINAL)
+
+
+def looks_like_headline(text: str, max_words: int = 40) -> bool:
+    """Short, single sentence, no closing full stop: a title, caption or subheading."""
+    return 0 < word_count(text) <= max_words and not text.rstrip().endswith((".", "…", "...", "!", "?"))
+
+
+def looks_like_name(text: str, max_words: int = 5) -> bool:
+    """A byline: a few capitalized words, no sentence punctuation."""
+    words = text.replace("-", " ").replace(",", " ").split()
+    if not 1 <= len(words) <= max_words or ends_sentence(text):
+        return False
+    return all(w[0].isupper() for w in words if w[0].isalpha()) and any(c.isalpha() for c in text)
+
+
+def split_authors(text: str) -> list[str]:
+    parts = re.split(r"\s*(?:,|;|&|\s-\s|\s–\s|\bvà\b|\band\b)\s*", text.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated blocks, each block's lines kept apart (a dump may use single newlines)."""
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+# --- line shapes that mean "not article text", in any language ---------------------------
+
+_PHOTO_WORDS = (
+    "ảnh", "nguồn", "photo", "photos", "foto", "fotos", "source", "bron", "sumber", "quelle",
+    "fuente", "fonte", "credit", "图", "사진", "写真", "ภาพ",
+)
+_PHOTO_CREDIT = re.compile(
+    r"[(\[]\s*(?:" + "|".join(map(re.escape, _PHOTO_WORDS)) + r")\s*[:：]\s*[^()\[\]]{1,80}[)\]]\s*\.?$",
+    re.IGNORECASE,
+)
+_ALT_NUMBERED = re.compile(r"\s-\s(?:Ảnh|Photo|Foto|Image|Gambar)\s*\d+\.?$", re.IGNORECASE)
+
+
+def is_photo_caption(line: str) -> bool:
+    """``… (Ảnh: Tuấn Anh)``, ``… (Photo : Van Vu)``, ``… (Foto: X)``: an image caption."""
+    return bool(_PHOTO_CREDIT.search(line))
+
+
+def is_numbered_alt(line: str) -> bool:
+    """``… - Ảnh 1.``: an image alt text copied with its number."""
+    return bool(_ALT_NUMBERED.search(line))
+
+
+def is_table_caption(line: str) -> bool:
+    """``| Deputy Minister … |``: a caption cell of a copied image table."""
+    s = line.strip()
+    return len(s) > 2 and s.startswith("|") and s.endswith("|")
+
+
+def strip_table_pipes(line: str) -> tuple[str, bool]:
+    """A paragraph that sat in a table cell keeps its text; returns (text, was_in_a_cell)."""
+    s = line.strip()
+    if s.endswith(" |") or s.startswith("| "):
+        return s.strip("| ").strip(), True
+    return s, False

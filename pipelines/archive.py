@@ -1,0 +1,40 @@
+"""Archive: the embedded default store (SQLite + JSON Lines) under ``ARCHIVE_DIR``."""
+from __future__ import annotations
+
+import logging
+
+from itemadapter import ItemAdapter
+
+from crawler.archive import Archive
+
+logger = logging.getLogger(__name__)
+
+
+class ArchivePipeline:
+    """Upserts each item by canonical URL in one transaction (see crawler.archive)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.archive: Archive | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        self.archive = Archive.for_crawler(self.crawler)
+        self.stats.set_value("archive/dir", str(self.archive.dir))
+
+    def process_item(self, item):
+        if self.archive.add(item):
+            self.stats.inc_value("pipeline/archive/written")
+            self.stats.inc_value(f"pipeline/archive/written/{ItemAdapter(item)['site']}")
+        else:
+            self.stats.inc_value("pipeline/archive/unchanged")
+        return item
+
+    def close_spider(self):
+        if self.archive is not None:
+            self.stats.set_value("archive/articles_total", self.archive.count())
+            self.archive.close()

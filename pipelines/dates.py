@@ -1,0 +1,66 @@
+"""Dates: ``published_at_raw`` -> ISO 8601 in Asia/Ho_Chi_Minh; backfill range filter."""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+from crawler.dates import parse_date
+
+logger = logging.getLogger(__name__)
+
+
+class DatesPipeline:
+    """Parses the raw date with the fast path, falling back to dateparser (see crawler.dates).
+
+    A missing or unreadable date is logged and counted; the item is kept (``published_at``
+    null) unless the spider runs a date-range backfill (``since``/``until`` spider
+    arguments) or ``DATES_REQUIRED`` is set, in which case it cannot be placed in the
+    range and is dropped. Items outside ``since``..``until`` are dropped and counted.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.required = crawler.settings.getbool("DATES_REQUIRED", False)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _range(self) -> tuple[date | None, date | None]:
+        spider = self.crawler.spider
+        return getattr(spider, "since_date", None), getattr(spider, "until_date", None)
+
+    def process_item(self, item):
+        a = ItemAdapter(item)
+        context = "\n".join(filter(None, (a.get("title"), a.get("lead"), a.get("body"))))
+        base = None
+        if a.get("fetched_at"):
+            try:
+                base = datetime.fromisoformat(a["fetched_at"])
+            except ValueError:
+                base = None
+        parsed = None
+        try:
+            parsed = parse_date(a.get("published_at_raw"), a.get("language"), context, base)
+        except Exception as exc:  # dateparser on hostile input: count it, never crash
+            logger.warning("date parser failed on %r from %s: %s", a.get("published_at_raw"), a.get("url"), exc)
+            self.stats.inc_value("pipeline/dates/error")
+        since, until = self._range()
+        if parsed is None:
+            self.stats.inc_value("pipeline/dates/missing")
+            logger.warning("no readable date in %s (raw %r)", a.get("url"), a.get("published_at_raw"))
+            a["published_at"] = None
+            if self.required or since or until:
+                self.stats.inc_value("pipeline/dates/dropped/undated")
+                raise DropItem(f"no readable date in {a.get('url')}")
+            return item
+        a["published_at"] = parsed.value
+        self.stats.inc_value(f"pipeline/dates/source/{a.get('date_source') or 'unknown'}")
+        if (since and parsed.day < since) or (until and parsed.day > until):
+            self.stats.inc_value("pipeline/dates/dropped/out_of_range")
+            raise DropItem(f"{a.get('url')} published {parsed.value}, outside {since}..{until}")
+        return item
