@@ -4,6 +4,7 @@ Defined once here; everything else reads and writes it through itemadapter, so
 feed exports, pipelines and tests all see the same schema.
 """
 import scrapy
+from scrapy.exceptions import DropItem
 
 SITES = ("baohatinh.vn", "baoquocte.vn", "vietnam.vn", "songoaivu.cantho.gov.vn")
 
@@ -41,3 +42,11 @@ def new_item(**values) -> ArticleItem:
     for key, value in values.items():
         item[key] = value
     return item
+
+
+class Handled(DropItem):
+    """Dropped on purpose after the article was read (duplicate, out of scope or range).
+
+    The seen-store marks it seen, so an incremental run does not fetch it again; a drop
+    for a broken page (plain DropItem) leaves it to be tried again next run.
+    """

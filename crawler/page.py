@@ -38,8 +38,13 @@ class BasePage:
 
     url: str
 
+    @classmethod
+    def canonicalize(cls, url: str) -> str:
+        """The dedup key for an article URL; sites override to drop their own noise (sessions...)."""
+        return canonicalize(url)
+
     def canonical_url(self) -> str:
-        return canonicalize(self.url)
+        return self.canonicalize(self.url)
 
     # --- fields; subclasses override field by field ---------------------------------
     def title(self) -> str | None: return None
@@ -111,9 +116,6 @@ class HtmlArticle(BasePage):
                 if text:
                     return text
         return None
-
-    def canonical_url(self) -> str:
-        return canonicalize(self.url)
 
     def title(self) -> str | None:
         value = (self.first_text(self.title_css) or self.jsonld.get("headline")

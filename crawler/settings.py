@@ -36,6 +36,7 @@ LOG_LEVEL = "INFO"
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.dates.DatesPipeline": 200,
+    "pipelines.scope.ScopePipeline": 250,
     "pipelines.dedup.DedupPipeline": 300,
     "pipelines.archive.ArchivePipeline": 400,
 }
@@ -45,6 +46,12 @@ VALIDATE_MIN_BODY_CHARS = 80
 DEDUP_DROP_ARCHIVED = False
 #: the embedded archive: SQLite + JSON Lines (+ WARC for live crawls)
 ARCHIVE_DIR = "archive"
+
+SPIDER_MIDDLEWARES = {
+    "crawler.incremental.SeenStoreMiddleware": 950,
+}
+#: in-run request dedup in memory; the archive's seen-store is what persists (see module)
+DUPEFILTER_CLASS = "crawler.dupefilter.MemoryDupeFilter"
 
 # --- text-dump replay (scrapy crawl seeds) ---------------------------------------------------
 #: text parsers tried in order on each dump; the first that recognizes the text reads it

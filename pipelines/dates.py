@@ -8,6 +8,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from crawler.dates import parse_date
+from crawler.items import Handled
 
 logger = logging.getLogger(__name__)
 
@@ -62,5 +63,5 @@ class DatesPipeline:
         self.stats.inc_value(f"pipeline/dates/source/{a.get('date_source') or 'unknown'}")
         if (since and parsed.day < since) or (until and parsed.day > until):
             self.stats.inc_value("pipeline/dates/dropped/out_of_range")
-            raise DropItem(f"{a.get('url')} published {parsed.value}, outside {since}..{until}")
+            raise Handled(f"{a.get('url')} published {parsed.value}, outside {since}..{until}")
         return item

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
 
 from crawler.archive import Archive
+from crawler.items import Handled
 
 
 class DedupPipeline:
@@ -43,8 +43,8 @@ class DedupPipeline:
         if run_id == self.archive.run_id:
             self.stats.inc_value(f"pipeline/dedup/duplicate_{kind}")
             what = a["canonical_url"] if kind == "url" else f"the text of {a['url']}"
-            raise DropItem(f"duplicate in this run: {what} was already archived")
+            raise Handled(f"duplicate in this run: {what} was already archived")
         self.stats.inc_value("pipeline/dedup/already_archived")
         if self.drop_archived:
-            raise DropItem(f"already archived by an earlier run: {a['canonical_url']}")
+            raise Handled(f"already archived by an earlier run: {a['canonical_url']}")
         return item

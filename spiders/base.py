@@ -1,0 +1,211 @@
+"""What the four site spiders share: arguments, article requests, error accounting, day counts.
+
+A site spider declares its knowledge (start URLs, how to recognize an article URL, its
+page object) and writes its discovery callbacks; this base turns article URLs into
+requests, runs the page object, tags scope, and accounts for every failure in the stats.
+
+Spider arguments (``-a``):
+
+* ``since=YYYY-MM-DD`` / ``until=YYYY-MM-DD`` -- a backfill of that date range: discovery
+  is driven by the range and only in-range articles are kept. Without them the run is
+  incremental: only what the seen-store (``crawler.incremental``) has not seen is fetched.
+* ``scope=fa|all`` -- keep only foreign-affairs articles from general-news sites (default
+  ``fa``), or everything.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date, datetime, timedelta, timezone
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
+
+from crawler.archive import Archive
+from crawler.dates import VN_TZ, parse_date
+from crawler.page import HtmlArticle, ParseError
+from crawler.topic import is_foreign_affairs
+
+
+def _parse_day(value: str | None, name: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"-a {name}={value!r}: expected YYYY-MM-DD") from None
+
+
+class SiteSpider(scrapy.Spider):
+    #: one of crawler.items.SITES
+    site: str = ""
+    #: the page object that turns an article response into an ArticleItem
+    article_page: type[HtmlArticle] = HtmlArticle
+    #: matches the URLs of article pages (anything else is discovery or noise)
+    article_url_re: re.Pattern = re.compile(r"$^")
+    #: True when the whole source is foreign-affairs news (no scope filtering needed)
+    foreign_affairs_source: bool = False
+    #: CSS selector that is present once an article page has rendered (for the browser)
+    wait_selector: str | None = None
+    #: per-site default for rendering article pages through scrapy-playwright
+    render_js: bool = False
+
+    custom_settings: dict = {}
+
+    def __init__(self, since: str | None = None, until: str | None = None, scope: str = "fa", **kwargs):
+        super().__init__(**kwargs)
+        self.since_date = _parse_day(since, "since")
+        self.until_date = _parse_day(until, "until")
+        self.backfill = bool(self.since_date or self.until_date)
+        if self.backfill:
+            today = datetime.now(VN_TZ).date()
+            self.until_date = self.until_date or today
+            self.since_date = self.since_date or self.until_date - timedelta(days=30)
+            if self.since_date > self.until_date:
+                raise ValueError(f"since {self.since_date} is after until {self.until_date}")
+        if scope not in ("fa", "all"):
+            raise ValueError(f"-a scope={scope!r}: expected 'fa' or 'all'")
+        self.scope = scope
+        self.day_counts: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._count_day, signal=signals.item_scraped)
+        return spider
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        try:
+            from crawler.render import apply_render_settings
+        except ImportError:  # rendering support not installed
+            return
+        apply_render_settings(settings, settings.getbool("RENDER_JS") or cls.render_js)
+
+    # --- range helpers ----------------------------------------------------------------
+    def in_range(self, day: date | None) -> bool:
+        """True when ``day`` is inside the backfill range (always True for incremental runs)."""
+        if not self.backfill or day is None:
+            return True
+        return self.since_date <= day <= self.until_date
+
+    def range_days(self) -> list[date]:
+        if not self.backfill:
+            return []
+        n = (self.until_date - self.since_date).days
+        return [self.since_date + timedelta(days=i) for i in range(n + 1)]
+
+    def day_of(self, raw: str | None, language: str = "vi") -> date | None:
+        """Publication day of a listing/sitemap/feed date string (None when unreadable)."""
+        parsed = parse_date(raw, language) if raw else None
+        return parsed.day if parsed else None
+
+    # --- seen-store (incremental runs) ------------------------------------------------
+    @property
+    def archive(self) -> Archive:
+        return Archive.for_crawler(self.crawler)
+
+    def already_seen(self, url: str) -> bool:
+        """An article this project fetched and handled in an earlier run."""
+        return self.archive.is_seen(self.article_page.canonicalize(url))
+
+    # --- requests -----------------------------------------------------------------------
+    def is_article_url(self, url: str) -> bool:
+        return bool(self.article_url_re.search(url))
+
+    def article_request(self, url: str, *, meta: dict | None = None, priority: int = 10) -> scrapy.Request:
+        """A request for an article page; ``meta`` may carry ``sitemap_date``/``listing_date``."""
+        meta = dict(meta or {})
+        meta["article"] = True
+        if self.settings.getbool("RENDER_JS") or self.render_js:
+            from crawler.render import render_meta
+
+            meta.update(render_meta(self.wait_selector))
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta, priority=priority)
+
+    def discovery_request(self, url: str, callback, *, meta: dict | None = None, priority: int = 0) -> scrapy.Request:
+        """A listing/sitemap/feed request. ``dont_filter`` so a resumed job re-reads its discovery pages."""
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=dict(meta or {}),
+                              priority=priority, dont_filter=True)
+
+    def parse_article(self, response):
+        stats = self.crawler.stats
+        try:
+            page = self.article_page(response)
+            item = page.to_item()
+        except ParseError as exc:
+            retry = self._browser_retry(response)
+            if retry is not None:
+                stats.inc_value("render/fallback_requests")
+                yield retry
+                return
+            stats.inc_value(f"parse/error/{self.name}")
+            self.logger.error("cannot parse article %s: %s", response.url, exc)
+            return
+        except Exception as exc:  # a page the parser chokes on must not stop the crawl
+            stats.inc_value(f"parse/crash/{self.name}")
+            self.logger.exception("parser failed on %s: %r", response.url, exc)
+            return
+        item["fetched_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        item["foreign_affairs"] = self.foreign_affairs_source or is_foreign_affairs(
+            item.get("title"), item.get("lead"), item.get("body"), item.get("language"))
+        stats.inc_value(f"parse/ok/{self.name}")
+        yield item
+
+    def _browser_retry(self, response):
+        if response.meta.get("rendered_retry") or response.meta.get("playwright"):
+            return None
+        try:
+            from crawler.render import browser_retry
+        except ImportError:
+            return None
+        return browser_retry(response.request, self.wait_selector, self.settings)
+
+    def on_error(self, failure):
+        """Every failed request is logged and counted by kind; the crawl goes on."""
+        request = failure.request
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            kind = f"http_{status}"
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            kind = "timeout"
+        elif failure.check(DNSLookupError):
+            kind = "dns"
+        elif failure.check(ConnectionRefusedError):
+            kind = "connection_refused"
+        else:
+            kind = type(failure.value).__name__
+        what = "article" if request.meta.get("article") else "discovery"
+        self.crawler.stats.inc_value(f"errors/{what}/{kind}")
+        self.logger.warning("failed %s request %s: %s", what, request.url, kind)
+
+    # --- per-day counts -------------------------------------------------------------------
+    def _count_day(self, item, response=None, spider=None):
+        published = item.get("published_at") if hasattr(item, "get") else None
+        self.day_counts[(published or "undated")[:10]] += 1
+
+    def closed(self, reason):
+        if not self.backfill:
+            return
+        counts = {day.isoformat(): self.day_counts.get(day.isoformat(), 0) for day in self.range_days()}
+        empty = [d for d, n in counts.items() if n == 0]
+        self.logger.info("per-day counts %s..%s: %s", self.since_date, self.until_date,
+                         ", ".join(f"{d}={n}" for d, n in counts.items()))
+        if empty:
+            self.logger.info("days with no article in range (%d): %s", len(empty), ", ".join(empty))
+        self.crawler.stats.set_value("backfill/days_without_articles", len(empty))
+        try:
+            archive = Archive(self.settings.get("ARCHIVE_DIR", "archive"))
+            try:
+                archive.record_day_counts(f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}", self.name, counts)
+            finally:
+                archive.close()
+        except Exception as exc:  # reporting must not turn a good crawl into a failure
+            self.logger.error("could not record per-day counts: %r", exc)
+
+
+__all__ = ["SiteSpider", "NotConfigured"]
