@@ -41,8 +41,8 @@ class BaohatinhText(TextArticle):
         day = next((line for line in head if _DATE_LINE_RE.match(line)), None)
         head = [line for line in head if line != day]
         title = next((line for line in head if looks_like_headline(line)), head[0] if head else None)
-        authors = [a for line in head[head.index(title) + 1:] if title in head and looks_like_name(line)
-                   for a in split_authors(line)]
+        after_title = head[head.index(title) + 1:] if title in head else []
+        authors = [a for line in after_title if looks_like_name(line) for a in split_authors(line)]
         end = next((i for i in range(sapo + 1, len(lines)) if lines[i].casefold().strip(" :") in END_LABELS),
                    len(lines))
         body = lines[sapo + 1:end]
