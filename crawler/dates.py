@@ -75,10 +75,11 @@ def _with_time(day: date, raw: str, exclude: tuple[int, int]) -> ParsedDate:
     for m in _TIME_RE.finditer(raw):
         if exclude[0] <= m.start() < exclude[1]:
             continue
-        dt = datetime(day.year, day.month, day.day, int(m["hh"]), int(m["mi"]), int(m["ss"] or 0),
-                      tzinfo=_offset(raw))
-        return _fmt(dt, True)
-    return _fmt(day, False)
+        hh, mi, ss = int(m["hh"]), int(m["mi"]), int(m["ss"] or 0)
+        if "GMT" not in raw and "UTC" not in raw and "gmt" not in raw:  # the common case: local time
+            return ParsedDate(f"{day.isoformat()}T{hh:02d}:{mi:02d}:{ss:02d}+07:00", True, day)
+        return _fmt(datetime(day.year, day.month, day.day, hh, mi, ss, tzinfo=_offset(raw)), True)
+    return ParsedDate(day.isoformat(), False, day)
 
 
 def fast_parse(raw: str, context: str | None = None, base: datetime | None = None) -> ParsedDate | None:

@@ -1,0 +1,42 @@
+"""Shared helpers for the benchmark scripts (not tests: they print figures, they assert nothing)."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def machine() -> str:
+    return f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(fn, *args, repeat: int = 1, **kwargs) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn(*args, **kwargs)
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def report(name: str, figures: dict) -> None:
+    """Print one benchmark's figures as aligned text and a JSON line (for BENCHMARKS.md)."""
+    print(f"\n== {name}")
+    for key, value in figures.items():
+        if isinstance(value, float):
+            value = f"{value:,.3f}"
+        print(f"  {key:<44} {value}")
+    print("JSON " + json.dumps({"bench": name, **figures}, ensure_ascii=False))
