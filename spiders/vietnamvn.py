@@ -1,20 +1,48 @@
 """vietnam.vn -- national platform republishing papers' articles, machine-translated.
 
 Everything this project knows about vietnam.vn lives in this module (see SITES.md §3):
-URLs ``https://www.vietnam.vn/<slug>`` (vi) and ``/<lang>/<same-slug>``; the page reads
-header, H1, optional sapo, the source paper's name twice + ``dd/mm/yyyy``, body, a
-localized "Source" link (or ``Source : <url>``), then ``Comment (N)``.
+
+* URLs: ``https://www.vietnam.vn/<vietnamese-slug>`` (vi, no prefix, no ID, no ``.html``) and
+  ``/<lang>/<same-slug>`` for the other languages (the slug is never translated) [C].
+* Discovery: ``/sitemap.xml`` is a ``<sitemapindex>`` whose children are one file per day,
+  ``/sitemap/sitemap-post/YYYY-MM-DD.xml``, plus 16 others (news, pages, tags, authors...) that
+  are not needed [C]. Each daily ``<url>`` has a ``<lastmod>`` in ISO UTC with milliseconds [C].
+  About 1,500 articles a day [C], so off-topic slugs are skipped before fetching.
+* Page (server-rendered [C]; tags and class names unknown [?]): header, H1, optional sapo,
+  the source paper's logo (``<img alt="Báo Quốc Tế">``) + its name + ``dd/mm/yyyy``, body, a
+  localized "Source" link to the original (or ``Source : <url>``), then ``Comment (N)`` [C].
+  Machine-translation artefacts are real: a stray "Français " at a paragraph start, untranslated
+  Vietnamese alt texts, ``… - Ảnh 1.`` alts, caption cells of tables copied from the paper [C].
+  So the HTML parser keys on structure and text (H1, ``<article>``/``<p>``, the "Source" label,
+  the ``dd/mm/yyyy`` line, ``<html lang>``), never on class names.
+* Text dumps (``scrapy crawl seeds``): the same reading order, as lines.
 """
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timedelta
 from functools import cached_property
+from urllib.parse import urlsplit
 
-from crawler.page import TextArticle
-from crawler.text import looks_like_headline, looks_like_name, word_count
+from lxml import etree
+from parsel import Selector
+from scrapy.http import XmlResponse
+from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.sitemap import Sitemap
+
+from crawler import extract
+from crawler.dates import VN_TZ, parse_date
+from crawler.page import HtmlArticle, TextArticle
+from crawler.text import (
+    is_numbered_alt, is_photo_caption, is_table_caption, is_vietnamese, looks_like_headline, looks_like_name,
+    normalize_line, strip_table_pipes, word_count,
+)
+from crawler.topic import slug_is_candidate
+from spiders.base import SiteSpider
 
 SITE = "vietnam.vn"
 LANGUAGES = ("vi", "en", "fr", "nl", "id", "de", "es", "ru", "zh", "ja", "ko", "th", "lo", "km", "hi", "pt", "it")
+HOME = "https://www.vietnam.vn"
 
 HEADER = "Vietnam.vn - Nền tảng quảng bá Việt Nam"
 #: the localized label of the link to the original article (casefolded)
@@ -26,12 +54,80 @@ SOURCE_LABELS = frozenset({
 COMMENT_RE = re.compile(r"^[^\W\d_]+(?:\s[^\W\d_]+)?\s*\(\d+\)$")
 #: "Báo Quốc TếBáo Quốc Tế23/12/2023": the paper's logo alt + its name + the day
 SOURCE_LINE_RE = re.compile(r"^(?P<name>\D{2,80}?)(?P=name)?\s*(?P<date>\d{1,2}/\d{1,2}/\d{4})$")
+#: the same line when the page adds a time or a separator ("Báo Hà Tĩnh | 18/12/2023 10:30") [I]
+SOURCE_LINE_LOOSE_RE = re.compile(
+    r"^(?P<name>\D{0,80}?)[\s|·•-]*(?P<date>\d{1,2}/\d{1,2}/\d{4})(?:\s*[|·•,-]?\s*\d{1,2}:\d{2}(?::\d{2})?)?$")
 RELATED_LABELS = frozenset({
     "tin liên quan", "related news", "related", "nouvelles connexes", "articles connexes",
     "gerelateerd nieuws", "gerelateerde nieuws", "berita terkait", "verwandte nachrichten",
     "noticias relacionadas", "notícias relacionadas", "notizie correlate", "похожие новости",
 })
+#: the language switcher's own name for the page language, leaked into the first words of a
+#: paragraph by the machine translation ("Français Au nom des dirigeants…") [C for fr]. English is
+#: left out on purpose: "English" starts too many real English sentences.
+LANGUAGE_ENDONYMS = {
+    "fr": "Français", "nl": "Nederlands", "id": "Bahasa Indonesia", "de": "Deutsch", "es": "Español",
+    "pt": "Português", "it": "Italiano", "ru": "Русский", "vi": "Tiếng Việt",
+}
 _URL_RE = re.compile(r"https?://\S+")
+_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+#: an article URL: one slug of lowercase ASCII words, optionally under a 2-letter language prefix
+ARTICLE_URL_RE = re.compile(r"^https?://(?:www\.)?vietnam\.vn/(?:[a-z]{2}/)?[a-z0-9]+(?:-[a-z0-9]+)+/?$")
+#: the daily post sitemaps, the only children of /sitemap.xml this spider reads
+DAILY_SITEMAP_RE = re.compile(r"/sitemap/sitemap-post/(\d{4}-\d{2}-\d{2})\.xml(?:\.gz)?$")
+
+
+# --- line rules shared by the text dump parser and the HTML page object ------------------------
+
+def source_label(line: str) -> str | None:
+    """'' for a bare localized "Source" label, the URL for ``Label : https://…``, None otherwise."""
+    url = _URL_RE.search(line)
+    label = (line[:url.start()] if url else line).strip().rstrip(":：").strip().casefold()
+    if label not in SOURCE_LABELS:
+        return None
+    return url.group(0).rstrip(".,;") if url else ""
+
+
+def strip_language_artefact(line: str, language: str | None) -> str:
+    """Drop the language switcher's name leaked at a paragraph start ("Français Au nom…" -> "Au nom…")."""
+    name = LANGUAGE_ENDONYMS.get(language or "")
+    if name and line.startswith(name + " "):
+        rest = line[len(name) + 1:].lstrip()
+        if rest and (rest[0].isupper() or rest[0] in "«\"“‘'(["):
+            return rest
+    return line
+
+
+def split_trailer(lines: list[str]) -> tuple[list[str], list[str]]:
+    """A short last line without a full stop closes the body: a byline ("Thanh Truc"), or one the
+    translation mangled ("Fotovoltaik" for the reporter's "PV"). Returns (body, authors)."""
+    if lines and word_count(lines[-1]) <= 4 and looks_like_headline(lines[-1]):
+        trailer = lines[-1]
+        authors = [trailer] if word_count(trailer) >= 2 and looks_like_name(trailer) else []
+        return lines[:-1], authors
+    return lines, []
+
+
+def url_language(url: str) -> str | None:
+    """The language of a vietnam.vn URL from its prefix: ``/fr/<slug>`` -> fr, no prefix -> None."""
+    parts = urlsplit(url).path.strip("/").split("/")
+    if len(parts) >= 2 and parts[0] in LANGUAGES:
+        return parts[0]
+    return None
+
+
+def url_slug(url: str) -> str | None:
+    """The Vietnamese slug of an article URL, with or without a language prefix (None if not one)."""
+    if not ARTICLE_URL_RE.match(url):
+        return None
+    parts = urlsplit(url).path.strip("/").split("/")
+    if len(parts) == 2 and parts[0] not in LANGUAGES:
+        return None
+    return parts[-1]
+
+
+def article_url(slug: str, language: str) -> str:
+    return f"{HOME}/{slug}" if language == "vi" else f"{HOME}/{language}/{slug}"
 
 
 class VietnamvnText(TextArticle):
@@ -45,19 +141,12 @@ class VietnamvnText(TextArticle):
         for i, line in enumerate(lines):
             if COMMENT_RE.match(line):
                 for j in range(i - 1, max(-1, i - 4), -1):
-                    if cls._source_label(lines[j]) is not None:
+                    if source_label(lines[j]) is not None:
                         return j, i
                 return -1, i
         return None
 
-    @staticmethod
-    def _source_label(line: str) -> str | None:
-        """'' for a bare label line, the URL for ``Label : https://…``, None otherwise."""
-        url = _URL_RE.search(line)
-        label = (line[:url.start()] if url else line).strip().rstrip(":：").strip().casefold()
-        if label not in SOURCE_LABELS:
-            return None
-        return url.group(0).rstrip(".,;") if url else ""
+    _source_label = staticmethod(source_label)
 
     @classmethod
     def recognize(cls, text: str) -> bool:
@@ -77,7 +166,7 @@ class VietnamvnText(TextArticle):
         if footer:
             end = footer[0] if footer[0] >= 0 else footer[1]
             if footer[0] >= 0:
-                original = self._source_label(lines[footer[0]]) or None
+                original = source_label(lines[footer[0]]) or None
         source_idx = next((i for i in range(start, end) if SOURCE_LINE_RE.match(lines[i])), None)
         title = lead = source = day = None
         if source_idx is not None:
@@ -94,13 +183,12 @@ class VietnamvnText(TextArticle):
         if head and (start > 0 or looks_like_headline(head[0]) or len(head) > 1):
             title, head = (head[0], head[1:]) if looks_like_headline(head[0]) else (None, head)
         lead = " ".join(head) or None
-        authors: list[str] = []
-        if body and word_count(body[-1]) <= 4 and looks_like_headline(body[-1]):
-            trailer = body.pop()
-            if word_count(trailer) >= 2 and looks_like_name(trailer):
-                authors = [trailer]
+        body, authors = split_trailer(body)
         return {"title": title, "lead": lead, "body": body, "source": source, "day": day,
                 "original": original, "authors": authors}
+
+    def clean_body(self, lines: list[str]) -> list[str]:
+        return [strip_language_artefact(line, self.page_language) for line in super().clean_body(lines)]
 
     def title(self):
         return self.layout["title"]
@@ -127,3 +215,500 @@ class VietnamvnText(TextArticle):
 
         raw = find_text_date(self.body() or "", self.page_language)
         return (raw, "text") if raw else (None, None)
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "button", "form", "iframe"})
+#: never article text on this site, whatever the (unknown) class names
+_EXCLUDE = extract.DEFAULT_BODY_EXCLUDE + ("header", "[role=navigation]", "[hidden]")
+_LEAD_MIN_WORDS = 6
+
+
+def _tag(el) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def _text(el) -> str:
+    """The element's text in reading order, scripts left out."""
+    parts: list[str] = []
+
+    def walk(node):
+        if _tag(node) in _SKIP_TAGS:
+            return
+        if _tag(node):
+            parts.append(node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(el)
+    return normalize_line("".join(parts)) or ""
+
+
+def _inside(el, container) -> bool:
+    return el is container or any(a is container for a in el.iterancestors())
+
+
+def _matches(root, queries) -> set:
+    """The elements under ``root`` (a lxml element) matched by any CSS query."""
+    sel = Selector(root=root)
+    found = set()
+    for query in queries:
+        try:
+            found.update(m.root for m in sel.css(query))
+        except Exception:  # a selector cssselect does not support
+            continue
+    return found
+
+
+class VietnamvnArticle(HtmlArticle):
+    """A vietnam.vn article page. Markup is unknown [?]: everything keys on structure and text.
+
+    * title: the article's ``<h1>`` (not a logo or the platform header), else JSON-LD / og:title;
+    * source_name + date (``page``): the short line after the H1 holding the paper's name (and its
+      logo, ``<img alt="Báo Quốc Tế">``) and ``dd/mm/yyyy``;
+    * lead: sentences between the H1 and the body container (the sapo), if any;
+    * body: the ``<p>``s of the deepest element holding most paragraph text inside ``<article>``
+      (else the page), minus figures, image tables, related boxes (by their localized label),
+      captions, untranslated alt texts, the "Source" line and the comment counter;
+    * original_url: the href of the localized "Source"/"Nguồn"/"Bron"/"Sumber" link after the body,
+      or the URL of a ``Source : https://…`` line;
+    * language: ``<html lang>``, else the URL prefix (``/fr/``...), else vi.
+    """
+
+    site = SITE
+    languages = LANGUAGES
+    title_suffix_re = re.compile(r"\s+[-|–]\s+Vietnam\.vn\b.*$", re.IGNORECASE)
+
+    # --- structure ------------------------------------------------------------------------
+    @cached_property
+    def root(self):
+        return self.sel.root
+
+    @cached_property
+    def h1(self):
+        """The article's H1: with text, not the platform header, not in a page header/nav; in <article> first."""
+        candidates = [h for h in self.root.iter("h1") if _text(h) and _text(h) != HEADER
+                      and not any(_tag(a) in ("header", "nav") for a in h.iterancestors())]
+        in_article = [h for h in candidates if any(_tag(a) == "article" for a in h.iterancestors())]
+        return (in_article or candidates or [None])[0]
+
+    @cached_property
+    def scope(self):
+        """Where the article lives: the <article> around the H1, else the <article> with most text, else <body>."""
+        if self.h1 is not None:
+            for anc in self.h1.iterancestors():
+                if _tag(anc) == "article":
+                    return anc
+        articles = [a for a in self.root.iter("article")]
+        if articles:
+            best = max(articles, key=lambda a: sum(len(_text(p)) for p in a.iter("p")))
+            if any(True for _ in best.iter("p")):
+                return best
+        body = self.root.find(".//body")
+        return body if body is not None else self.root
+
+    @cached_property
+    def excluded(self) -> set:
+        return _matches(self.scope, _EXCLUDE)
+
+    def _is_excluded(self, el) -> bool:
+        return el in self.excluded or any(a in self.excluded for a in el.iterancestors())
+
+    @cached_property
+    def container(self):
+        """The deepest element of the scope that still holds most (60 %) of its paragraph text."""
+        scores: dict = {}
+        for p in self.scope.iter("p"):
+            if self._is_excluded(p):
+                continue
+            n = len(_text(p))
+            node = p.getparent()
+            while node is not None:
+                scores[node] = scores.get(node, 0) + n
+                if node is self.scope:
+                    break
+                node = node.getparent()
+        total = scores.get(self.scope, 0)
+        node = self.scope
+        while total:
+            children = [c for c in node if _tag(c) and scores.get(c, 0)]
+            if not children:
+                break
+            best = max(children, key=lambda c: scores[c])
+            if scores[best] < 0.6 * total:
+                break
+            node = best
+        return node
+
+    @cached_property
+    def source_block(self) -> dict:
+        """The paper's name, its logo alt and the day, from the short line after the H1."""
+        start = self.h1
+        nodes = start.xpath("following::*") if start is not None else self.scope.xpath(".//*")
+        for el in nodes[:600]:
+            if _tag(el) in _SKIP_TAGS or not _tag(el):
+                continue
+            raw = el.xpath("string(.)")
+            if len(raw) > 400 or not _DATE_RE.search(raw):
+                continue
+            text = _text(el)
+            if len(text) > 160:
+                continue
+            m = SOURCE_LINE_RE.match(text) or SOURCE_LINE_LOOSE_RE.match(text)
+            if not m:
+                continue
+            alts = [normalize_line(i.get("alt")) for i in el.iter("img") if normalize_line(i.get("alt"))]
+            name = m["name"].strip(" -|·•,:") or (alts[0] if alts else "")
+            return {"el": el, "text": text, "name": name or None, "date": m["date"]}
+        return {"el": None, "text": None, "name": None, "date": None}
+
+    # --- fields ---------------------------------------------------------------------------
+    def title(self) -> str | None:
+        value = _text(self.h1) if self.h1 is not None else None
+        value = value or self.jsonld.get("headline") or self.meta("og:title", "twitter:title")
+        value = normalize_line(value)
+        if value and self.title_suffix_re:
+            value = self.title_suffix_re.sub("", value).strip()
+        return value or None
+
+    @cached_property
+    def lead_lines(self) -> list[str]:
+        """Sentences between the H1 (or the scope's start) and the body container: the sapo."""
+        container, h1 = self.container, self.h1
+        if container is self.scope or (h1 is not None and _inside(h1, container)):
+            return []
+        skip = set(self.excluded) | _matches(self.scope, extract.DEFAULT_BODY_EXCLUDE)
+        if self.source_block["el"] is not None:
+            skip.add(self.source_block["el"])
+        state = {"started": h1 is None or not _inside(h1, self.scope), "stop": False}
+        lines: list[str] = []
+
+        def holds(el, target) -> bool:
+            return target is not None and _inside(target, el)
+
+        def walk(el):
+            for child in el:
+                if state["stop"]:
+                    return
+                if child is container:
+                    state["stop"] = True
+                    return
+                if child is h1:
+                    state["started"] = True
+                elif _tag(child) and _tag(child) not in _SKIP_TAGS and child not in skip:
+                    if holds(child, container) or holds(child, h1) or any(_inside(s, child) for s in skip):
+                        walk(child)
+                    elif state["started"]:
+                        lines.append(_text(child))
+                if state["started"] and child.tail and child.tail.strip():
+                    lines.append(normalize_line(child.tail))
+
+        walk(self.scope)
+        out = []
+        for line in lines:
+            if (not line or word_count(line) < _LEAD_MIN_WORDS or line == HEADER or source_label(line) is not None
+                    or COMMENT_RE.match(line) or SOURCE_LINE_LOOSE_RE.match(line)):
+                continue
+            out.append(line)
+        return out
+
+    def lead(self) -> str | None:
+        return normalize_line(" ".join(self.lead_lines)) or None
+
+    def _pruned_container(self):
+        """A copy of the body container without related boxes and captions under bare images."""
+        root = etree.fromstring(etree.tostring(self.container))
+        targets = []
+        for el in root.iter():
+            if not _tag(el):
+                continue
+            text = _text(el)
+            if text and text.casefold().strip(" :") in RELATED_LABELS:
+                box = el
+                while box.getparent() is not None and box.getparent() is not root:
+                    parent = box.getparent()
+                    extra = len(_text(parent)) - len(_text(box))
+                    if extra > 300 or any(_tag(c) == "p" and c is not box and not _inside(box, c) for c in parent):
+                        break
+                    box = parent
+                targets.append(box)
+                if box is el and el.getnext() is not None:
+                    targets.append(el.getnext())  # the label alone: the related link follows it
+            elif _tag(el) == "img" and not any(_tag(a) in ("figure", "table") for a in el.iterancestors()):
+                holder = el.getparent() if _tag(el.getparent()) == "p" and not _text(el.getparent()) else el
+                nxt = holder.getnext()
+                if nxt is not None and self._is_caption(nxt):
+                    targets.append(nxt)
+        for el in targets:
+            parent = el.getparent()
+            if parent is not None and not any(_inside(el, t) for t in targets if t is not el):
+                if el.tail and el.tail.strip():
+                    prev = el.getprevious()
+                    if prev is not None:
+                        prev.tail = (prev.tail or "") + el.tail
+                    else:
+                        parent.text = (parent.text or "") + el.tail
+                parent.remove(el)
+        return root
+
+    @staticmethod
+    def _is_caption(el) -> bool:
+        """A paragraph right under a bare image that reads like its caption (italic or centred, short)."""
+        text = _text(el)
+        if not text:
+            return False
+        if is_photo_caption(text):
+            return True
+        if not looks_like_headline(text, 30):
+            return False
+        style = (el.get("style") or "").replace(" ", "").lower()
+        italic = [c for c in el if _tag(c) in ("em", "i", "small")]
+        return "text-align:center" in style or (italic and _text(italic[0]) == text)
+
+    @cached_property
+    def layout(self) -> dict:
+        lines = extract.paragraphs(Selector(root=self._pruned_container()), _EXCLUDE)
+        language = self.language()
+        title, lead = self.title(), self.lead()
+        source_text = self.source_block["text"]
+        out: list[str] = []
+        skip_next = False
+        for line in lines:
+            if skip_next:
+                skip_next = False
+                continue
+            if source_label(line) is not None or COMMENT_RE.match(line):
+                break  # the "Source" line and the comments close the article
+            if line.casefold().strip(" :") in RELATED_LABELS:
+                skip_next = True
+                continue
+            if line in (title, lead, HEADER, source_text) or line in self.lead_lines:
+                continue
+            if is_numbered_alt(line) or is_photo_caption(line) or is_table_caption(line):
+                continue
+            if language != "vi" and is_vietnamese(line) and looks_like_headline(line, 40):
+                continue  # an untranslated alt text or caption
+            line, _ = strip_table_pipes(line)
+            line = strip_language_artefact(line, language)
+            if line:
+                out.append(line)
+        body, authors = split_trailer(out)
+        return {"body": body, "authors": authors}
+
+    @cached_property
+    def body_paragraphs(self) -> list[str]:
+        return self.layout["body"]
+
+    def authors(self) -> list[str]:
+        if self.layout["authors"]:
+            return self.layout["authors"]
+        return [a for a in extract.jsonld_authors(self.jsonld) if "vietnam.vn" not in a.lower()]
+
+    def source_name(self) -> str | None:
+        return self.source_block["name"]
+
+    def original_url(self) -> str | None:
+        """The localized "Source" link after the body (its href), or a ``Source : https://…`` line."""
+        start = self.h1
+        nodes = start.xpath("following::*") if start is not None else self.root.xpath("//body//*")
+        for el in nodes:
+            if not _tag(el) or _tag(el) in _SKIP_TAGS:
+                continue
+            raw = el.xpath("string(.)")
+            if len(raw) > 600:
+                continue
+            text = _text(el)
+            found = source_label(text) if text else None
+            if found is None:
+                continue
+            links = ([el] if _tag(el) == "a" else []) + el.xpath(".//a[@href]")
+            if not links and found == "":
+                sib = el.getnext()
+                links = ([sib] if sib is not None and _tag(sib) == "a" else []) + \
+                    (sib.xpath(".//a[@href]") if sib is not None else [])
+            for link in links:
+                href = self._external(link.get("href"))
+                if href:
+                    return href
+            return found or None
+        return None
+
+    def _external(self, href: str | None) -> str | None:
+        if not href or href.strip().startswith(("#", "javascript:", "mailto:")):
+            return None
+        url = self.response.urljoin(href.strip())
+        host = (urlsplit(url).hostname or "").lower()
+        if not url.startswith(("http://", "https://")) or host == "vietnam.vn" or host.endswith(".vietnam.vn"):
+            return None
+        return url
+
+    def date(self) -> tuple[str | None, str | None]:
+        if self.source_block["date"]:
+            return self.source_block["date"], "page"
+        return super().date()
+
+    def language(self) -> str | None:
+        lang = extract.html_lang(self.sel)
+        if lang:
+            return lang.replace("_", "-").split("-")[0].lower()
+        return url_language(self.url) or "vi"
+
+    def images(self) -> list[dict]:
+        return extract.images(Selector(root=self.container), self.response.urljoin,
+                              extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + ("header",))
+
+
+# --- spider -----------------------------------------------------------------------------------
+
+class VietnamvnSpider(SiteSpider):
+    """Reads the daily post sitemaps for the days wanted, and each candidate slug in each language.
+
+    Arguments (besides ``since``/``until``/``scope``, see spiders.base):
+
+    * ``languages=vi,en,fr,nl,id`` -- the language versions to fetch for each slug;
+    * ``incremental_days=N`` -- incremental runs read the last N daily sitemaps (default: the
+      ``VIETNAMVN_INCREMENTAL_DAYS`` setting, 2).
+
+    Only ``/sitemap/sitemap-post/YYYY-MM-DD.xml[.gz]`` children of the index are fetched, only
+    for days in range; in each, only ``<loc>``s whose ``<lastmod>`` (UTC, read as a +07:00 day)
+    is in range, and -- unless ``scope=all`` -- whose slug names a foreign-affairs term
+    (:func:`crawler.topic.slug_is_candidate`). A daily file is named after one calendar day, so
+    an article re-modified after midnight may sit in the previous day's file: a backfill of a
+    single day trusts the file name [I].
+    """
+
+    name = "vietnamvn"
+    site = SITE
+    article_page = VietnamvnArticle
+    allowed_domains = ["vietnam.vn"]
+    article_url_re = ARTICLE_URL_RE
+    wait_selector = "h1"
+    foreign_affairs_source = False
+    sitemap_index_url = f"{HOME}/sitemap.xml"
+    default_languages = ("vi", "en", "fr", "nl", "id")
+
+    def __init__(self, *args, languages: str | None = None, incremental_days: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        wanted = [code.strip().lower() for code in (languages or "").split(",") if code.strip()]
+        unknown = [code for code in wanted if code not in LANGUAGES]
+        if unknown:
+            raise ValueError(f"-a languages: unknown language(s) {', '.join(unknown)}; known: {', '.join(LANGUAGES)}")
+        self.languages = tuple(dict.fromkeys(wanted)) or self.default_languages
+        self.incremental_days = int(incremental_days) if incremental_days else None
+        self._queued: set[str] = set()
+        self._days_requested: set[date] = set()
+
+    def _stat(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"discovery/{self.name}/{key}", count)
+
+    def wanted_days(self) -> list[date]:
+        if self.backfill:
+            return self.range_days()
+        n = self.incremental_days or self.settings.getint("VIETNAMVN_INCREMENTAL_DAYS", 2)
+        today = datetime.now(VN_TZ).date()
+        return [today - timedelta(days=i) for i in range(max(1, n))]
+
+    async def start(self):
+        self._wanted = set(self.wanted_days())
+        self.logger.info("vietnam.vn: daily sitemaps %s..%s, languages %s, scope %s",
+                         min(self._wanted), max(self._wanted), ",".join(self.languages), self.scope)
+        yield self.discovery_request(self.sitemap_index_url, self.parse_sitemap_index)
+
+    # --- sitemaps -------------------------------------------------------------------------
+    def sitemap_body(self, response) -> bytes | None:
+        """The XML of a sitemap response, gunzipped (within DOWNLOAD_MAXSIZE) when it is a .gz."""
+        if isinstance(response, XmlResponse):
+            return response.body
+        if gzip_magic_number(response):
+            max_size = response.meta.get("download_maxsize",
+                                         getattr(self, "download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE")))
+            try:
+                return gunzip(response.body, max_size=max_size)
+            except (ValueError, OSError) as exc:  # too big once decompressed, or a broken gzip
+                self.logger.warning("cannot gunzip sitemap %s: %r", response.url, exc)
+                return None
+        if response.url.split("?", 1)[0].endswith((".xml", ".xml.gz")) or response.body.lstrip()[:1] == b"<":
+            return response.body
+        return None
+
+    def read_sitemap(self, response) -> tuple[str | None, list[dict]]:
+        body = self.sitemap_body(response)
+        if not body:
+            self._stat("invalid_sitemaps")
+            self.logger.warning("not a sitemap: %s", response.url)
+            return None, []
+        try:
+            sitemap = Sitemap(body)
+            return sitemap.type, list(sitemap)
+        except (etree.XMLSyntaxError, StopIteration, ValueError) as exc:
+            self._stat("invalid_sitemaps")
+            self.logger.warning("unreadable sitemap %s: %r", response.url, exc)
+            return None, []
+
+    def parse_sitemap_index(self, response):
+        kind, entries = self.read_sitemap(response)
+        self._stat("sitemap_index")
+        if kind != "sitemapindex":
+            self.logger.warning("%s is not a sitemap index (%s)", response.url, kind)
+            return
+        for entry in entries:
+            loc = entry.get("loc", "").strip()
+            m = DAILY_SITEMAP_RE.search(loc)
+            if not m:
+                self._stat("skipped_other_sitemaps")
+                continue
+            try:
+                day = date.fromisoformat(m[1])
+            except ValueError:
+                self._stat("skipped_other_sitemaps")
+                continue
+            if day not in self._wanted:
+                self._stat("skipped_out_of_range_sitemaps")
+                continue
+            if day in self._days_requested:  # listed both as .xml and .xml.gz
+                continue
+            self._days_requested.add(day)
+            self._stat("sitemaps_queued")
+            yield self.discovery_request(response.urljoin(loc), self.parse_daily_sitemap, meta={"sitemap_day": day})
+        missing = sorted(self._wanted - self._days_requested)
+        if missing:
+            self.logger.info("no daily sitemap listed for %s", ", ".join(map(str, missing)))
+
+    def lastmod_day(self, lastmod: str | None) -> date | None:
+        parsed = parse_date(lastmod) if lastmod else None
+        return parsed.day if parsed else None
+
+    def parse_daily_sitemap(self, response):
+        kind, entries = self.read_sitemap(response)
+        self._stat("sitemaps")
+        if kind != "urlset":
+            self.logger.warning("%s is not a urlset (%s)", response.url, kind)
+            return
+        for entry in entries:
+            loc, lastmod = entry.get("loc", "").strip(), entry.get("lastmod")
+            self._stat("sitemap_entries")
+            slug = url_slug(loc)
+            if slug is None:
+                self._stat("skipped_not_article")
+                continue
+            day = self.lastmod_day(lastmod)
+            if self.backfill and day is not None and not self.in_range(day):
+                self._stat("skipped_out_of_range")
+                continue
+            if self.scope != "all" and not slug_is_candidate(loc):
+                self._stat("skipped_off_topic_slug")
+                continue
+            for language in self.languages:
+                url = article_url(slug, language)
+                key = self.article_page.canonicalize(url)
+                if key in self._queued:
+                    self._stat("skipped_duplicate")
+                    continue
+                self._queued.add(key)
+                if not self.backfill and self.already_seen(url):
+                    self._stat("skipped_seen")
+                    continue
+                self._stat("articles_queued")
+                yield self.article_request(url, meta={"sitemap_date": lastmod} if lastmod else None)
