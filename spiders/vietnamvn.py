@@ -220,8 +220,13 @@ class VietnamvnText(TextArticle):
 # --- HTML ---------------------------------------------------------------------------------------
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "button", "form", "iframe"})
-#: never article text on this site, whatever the (unknown) class names
-_EXCLUDE = extract.DEFAULT_BODY_EXCLUDE + ("header", "[role=navigation]", "[hidden]")
+#: never article text on this site, whatever the (unknown) class names. Tables with images are
+#: not dropped whole: a table copied from the paper may hold a body paragraph in a cell (see
+#: VietnamvnArticle._pruned_container)
+_EXCLUDE = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + (
+    "figure", "figcaption", "[class*=caption]", "header", "[role=navigation]", "[hidden]")
+#: a cell of an image table with fewer words is a caption, not a paragraph
+_CELL_MIN_WORDS = 40
 _LEAD_MIN_WORDS = 6
 
 
@@ -418,7 +423,8 @@ class VietnamvnArticle(HtmlArticle):
         return normalize_line(" ".join(self.lead_lines)) or None
 
     def _pruned_container(self):
-        """A copy of the body container without related boxes and captions under bare images."""
+        """A copy of the body container without related boxes, image-table captions and captions
+        under bare images."""
         root = etree.fromstring(etree.tostring(self.container))
         targets = []
         for el in root.iter():
@@ -436,6 +442,10 @@ class VietnamvnArticle(HtmlArticle):
                 targets.append(box)
                 if box is el and el.getnext() is not None:
                     targets.append(el.getnext())  # the label alone: the related link follows it
+            elif _tag(el) == "table" and any(True for _ in el.iter("img")):
+                for cell in el.iter("td", "th"):
+                    if any(True for _ in cell.iter("img")) or word_count(_text(cell)) < _CELL_MIN_WORDS:
+                        targets.append(cell)  # the image and its caption; a long cell is a paragraph
             elif _tag(el) == "img" and not any(_tag(a) in ("figure", "table") for a in el.iterancestors()):
                 holder = el.getparent() if _tag(el.getparent()) == "p" and not _text(el.getparent()) else el
                 nxt = holder.getnext()
