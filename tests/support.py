@@ -71,3 +71,37 @@ def stats_from_log(log: str) -> dict:
             break
     text = re.sub(r"datetime\.datetime\([^)]*\)", "None", text[:end])
     return ast.literal_eval(text)
+
+
+# --- replaying recorded sites (site spider tests) ---------------------------------------------
+
+def warc_from_manifest(manifest: Path, warc_path: Path) -> Path:
+    """A WARC holding every page a fixture manifest lists: ``[{"url", "file", "content_type"}]``
+    with ``file`` relative to the manifest's site directory (``tests/fixtures/<spider>/``)."""
+    from crawler.warc import write_warc
+
+    site_dir = manifest.parent.parent if manifest.parent.name == "replay" else manifest.parent
+    entries = []
+    for row in json.loads(manifest.read_text(encoding="utf-8")):
+        body = (site_dir / row["file"]).read_bytes()
+        entries.append((row["url"], row.get("status", 200), {"Content-Type": row["content_type"]}, body))
+    return write_warc(warc_path, entries)
+
+
+def replay_args(warc: Path, archive_dir: Path) -> list[str]:
+    """``scrapy crawl`` arguments for a fast, fully offline replay with the DEBUG log the tests read."""
+    from scrapy.utils.project import get_project_settings
+
+    args = ["-s", f"REPLAY_WARC={warc}", "-s", f"ARCHIVE_DIR={archive_dir}", "-s", "LOG_LEVEL=DEBUG",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "ARCHIVE_WARC=False"]
+    middlewares = get_project_settings().getdict("DOWNLOADER_MIDDLEWARES")
+    if "crawler.warc.WarcReplayMiddleware" not in middlewares:
+        args += ["-s", 'DOWNLOADER_MIDDLEWARES={"crawler.warc.WarcReplayMiddleware": 120}']
+    return args
+
+
+def crawled(log: str) -> dict[str, int]:
+    """``{url: status}`` of every response the engine got ("Crawled (200) <GET url>" DEBUG lines)."""
+    import re
+
+    return {m[2]: int(m[1]) for m in re.finditer(r"Crawled \((\d+)\) <GET (\S+)>", log)}

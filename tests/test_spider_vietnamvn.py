@@ -1,0 +1,114 @@
+"""The vietnamvn spider replayed fully offline from a WARC built from the fixtures.
+
+The recording (tests/fixtures/vietnamvn/replay/manifest.json) holds the sitemap index with
+daily children and decoys, daily ``<urlset>``s (one gzipped) with ISO-ms ``lastmod``s, and
+article pages in five languages; everything else is a 404 from the replay middleware.
+"""
+from datetime import date, datetime
+
+import pytest
+
+from crawler.dates import VN_TZ
+from tests.support import FIXTURES, crawled, read_jsonl, replay_args, scrapy_crawl, stats_from_log, warc_from_manifest
+
+HOME = "https://www.vietnam.vn"
+S1 = "be-mac-hoi-nghi-ngoai-giao-32-tiep-tuc-chu-dong-linh-hoat-sang-tao-trien-khai-hieu-qua-cac-cong-tac-doi-ngoai"
+S2 = "ha-tinh-va-savannakhet-lao-tang-cuong-hop-tac-huu-nghi"
+S5 = "dai-su-quan-viet-nam-tai-lao-gap-mat-kieu-bao-dip-cuoi-nam"  # lastmod in range, page dated 15/12
+S6 = "viet-nam-va-nhat-ban-ky-ket-hop-tac-quoc-te-ve-giao-duc"  # in the 24/12 sitemap only
+LANGS = ("vi", "en", "fr", "nl", "id")
+OFF_TOPIC = ("gia-vang-hom-nay", "ket-qua-xo-so", "mua-dong-o-sapa")
+LASTMOD_OUT = "dai-su-viet-nam-tai-nhat-ban-tiep-doan-doanh-nghiep"  # lastmod 23:30 on 21/12, Hanoi time
+
+
+def urls(slug, langs=LANGS):
+    return {f"{HOME}/{slug}" if lang == "vi" else f"{HOME}/{lang}/{slug}" for lang in langs}
+
+
+def sitemap(day, gz=False):
+    return f"{HOME}/sitemap/sitemap-post/{day}.xml" + (".gz" if gz else "")
+
+
+def run(tmp, name, *args):
+    out = tmp / f"{name}.jsonl"
+    proc = scrapy_crawl("vietnamvn", *replay_args(tmp / "site.warc.gz", tmp / "archive"), "-O", str(out), *args)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    stats = stats_from_log(proc.stderr)
+    assert stats.get("finish_reason") == "finished"
+    return {"items": read_jsonl(out), "stats": stats, "crawled": crawled(proc.stderr), "log": proc.stderr}
+
+
+@pytest.fixture(scope="module")
+def crawls(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("vietnamvn_replay")
+    warc_from_manifest(FIXTURES / "vietnamvn" / "replay" / "manifest.json", tmp / "site.warc.gz")
+    backfill = run(tmp, "backfill", "-a", "since=2023-12-22", "-a", "until=2023-12-23")
+    today = datetime.now(VN_TZ).date()
+    days = (today - date(2023, 12, 22)).days + 1  # "the last N days" reaching back to the recording
+    incremental = run(tmp, "incremental", "-s", f"VIETNAMVN_INCREMENTAL_DAYS={days}")
+    return {"backfill": backfill, "incremental": incremental}
+
+
+def test_backfill_yields_exactly_the_in_range_articles_once(crawls):
+    items = crawls["backfill"]["items"]
+    got = [i["url"] for i in items]
+    assert sorted(got) == sorted(urls(S1) | urls(S2))
+    assert len(set(i["canonical_url"] for i in items)) == len(items) == 10
+    for item in items:
+        assert item["site"] == "vietnam.vn" and item["foreign_affairs"] is True
+        assert item["published_at"] in ("2023-12-22", "2023-12-23") and item["date_source"] == "page"
+        lang = item["url"].split("/")[3] if item["url"].count("/") == 4 else "vi"
+        assert item["language"] == lang
+    by_url = {i["url"]: i for i in items}
+    vi = by_url[f"{HOME}/{S1}"]
+    assert vi["title"].startswith("Bế mạc Hội nghị Ngoại giao 32")
+    assert (vi["source_name"], vi["published_at"]) == ("Báo Quốc Tế", "2023-12-23")
+    assert vi["original_url"].startswith("https://baoquocte.vn/be-mac-hoi-nghi-ngoai-giao-32")
+    assert by_url[f"{HOME}/nl/{S1}"]["original_url"] is None  # "bron" without a link
+    assert by_url[f"{HOME}/en/{S2}"]["source_name"] == "Báo Hà Tĩnh"
+    assert by_url[f"{HOME}/en/{S2}"]["published_at"] == "2023-12-22"
+    assert by_url[f"{HOME}/fr/{S1}"]["body"].split("\n\n")[1].startswith("Au nom des dirigeants")
+
+
+def test_backfill_fetches_only_what_the_range_needs(crawls):
+    fetched = crawls["backfill"]["crawled"]
+    sitemaps = {u for u in fetched if "sitemap" in u}
+    assert sitemaps == {f"{HOME}/sitemap.xml", sitemap("2023-12-22", gz=True), sitemap("2023-12-23")}
+    assert not [u for u in fetched if any(bad in u for bad in OFF_TOPIC)]
+    assert not [u for u in fetched if LASTMOD_OUT in u or S6 in u]
+    articles = {u for u in fetched if "sitemap" not in u and not u.endswith("/robots.txt")}
+    assert articles == urls(S1) | urls(S2) | urls(S5)  # S5 is read and dropped: its page says 15/12
+    assert all(status == 200 for u, status in fetched.items() if u in articles)
+    stats = crawls["backfill"]["stats"]
+    assert stats["discovery/vietnamvn/sitemap_index"] == 1
+    assert stats["discovery/vietnamvn/sitemaps"] == 2
+    assert stats["discovery/vietnamvn/skipped_out_of_range_sitemaps"] == 8
+    assert stats["discovery/vietnamvn/skipped_other_sitemaps"] == 8
+    assert stats["discovery/vietnamvn/skipped_off_topic_slug"] == 2
+    assert stats["discovery/vietnamvn/skipped_out_of_range"] == 1
+    assert stats["discovery/vietnamvn/articles_queued"] == 15
+    assert stats["pipeline/dates/dropped/out_of_range"] == 5
+    assert stats.get("warc/replay/miss", 0) <= 1  # robots.txt only
+
+
+def test_incremental_run_fetches_no_article_again(crawls):
+    first = {u for u, s in crawls["backfill"]["crawled"].items() if s == 200 and "sitemap" not in u}
+    second = crawls["incremental"]["crawled"]
+    again = first & set(second)
+    assert again == set()
+    assert f"{HOME}/{S6}" in second  # new in the 24/12 sitemap
+    assert f"{HOME}/{S6}" in {i["url"] for i in crawls["incremental"]["items"]}
+    stats = crawls["incremental"]["stats"]
+    assert stats["discovery/vietnamvn/skipped_seen"] == 15
+
+
+def test_scope_all_and_languages_arguments(tmp_path):
+    warc_from_manifest(FIXTURES / "vietnamvn" / "replay" / "manifest.json", tmp_path / "site.warc.gz")
+    result = run(tmp_path, "all", "-a", "since=2023-12-23", "-a", "until=2023-12-23", "-a", "scope=all",
+                 "-a", "languages=vi,en")
+    fetched = set(result["crawled"])
+    assert f"{HOME}/ket-qua-xo-so-mien-bac-ngay-23-12-2023" in fetched  # scope=all: no slug prefilter
+    assert f"{HOME}/en/ket-qua-xo-so-mien-bac-ngay-23-12-2023" in fetched
+    assert not [u for u in fetched if f"/fr/" in u or "/nl/" in u or "/id/" in u]
+    assert sorted(i["url"] for i in result["items"]) == sorted(urls(S1, ("vi", "en")))
+    assert "discovery/vietnamvn/skipped_off_topic_slug" not in result["stats"]
