@@ -24,6 +24,11 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = True  # Liferay (Can Tho) keeps its session in a cookie instead of ;jsessionid
+DOWNLOADER_MIDDLEWARES = {
+    # dont_filter (discovery requests and their redirects) must not bypass allowed_domains
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.offsite.OffsiteMiddleware": 50,
+}
 
 # --- Scrapy 2.19 housekeeping ---------------------------------------------------------------
 #: the RemoteControl extension opens a local port and writes under ~/.local/state
@@ -46,6 +51,27 @@ VALIDATE_MIN_BODY_CHARS = 80
 DEDUP_DROP_ARCHIVED = False
 #: the embedded archive: SQLite + JSON Lines (+ WARC for live crawls)
 ARCHIVE_DIR = "archive"
+
+# --- WARC record and replay (crawler.warc) ------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    # after Offsite (50) and RobotsTxt (100): a replay makes the same decisions as a live crawl
+    "crawler.warc.WarcReplayMiddleware": 120,
+    # below HttpCompression (590): records decoded bodies
+    "crawler.warc.WarcRecorderMiddleware": 585,
+    # above Redirect (600): records the 3xx responses RedirectMiddleware consumes
+    "crawler.warc.WarcRedirectRecorderMiddleware": 650,
+}
+#: record every live http(s) response under <ARCHIVE_DIR>/warc (WARC_DIR overrides)
+ARCHIVE_WARC = True
+WARC_DIR = None
+#: FILE_OR_DIR[,...]: answer every request from these WARC files (404 for misses), never the network
+REPLAY_WARC = None
+
+# --- JavaScript rendering (crawler.render, scrapy-playwright + Debian's Chromium), opt-in --------
+RENDER_JS = False
+#: retry an article through the browser when its body comes back empty
+RENDER_JS_FALLBACK = True
+CHROMIUM_PATH = "/usr/bin/chromium"
 
 SPIDER_MIDDLEWARES = {
     "crawler.incremental.SeenStoreMiddleware": 950,
