@@ -1,32 +1,121 @@
 """Can Tho Department of External Relations portal (Liferay 6), ``1cua.songoaivu.cantho.gov.vn``.
 
 Everything this project knows about the portal lives in this module (see SITES.md §4):
-an Asset Publisher portlet titled "Can Tho Foreign Affairs News", a "« Back" link, the
-title, the representative image ("Hình đại diện") and its caption, the English body, a
-byline, then side portlets and the footer. Dates appear only in the prose.
+
+* Liferay 6.0/6.1 [C for Liferay, I for the version], served over http with ``;jsessionid=``
+  path parameters [C]. The foreign-affairs section is ``/web/cms/tin-doi-ngoai-can-tho``
+  (``/en/web/...`` for the English UI) [C].
+* Articles: friendly ``<section>/-/asset_publisher/<instance>/content/<url-title>`` or the
+  non-friendly ``<section>?p_p_id=101_INSTANCE_<instance>&...&_101_INSTANCE_<instance>_urlTitle=<url-title>``
+  (with ``assetEntryId``, ``p_p_auth``, ``redirect``) [C]. Noise varies (jsessionid, redirect,
+  cur, p_p_auth, the locale prefix), so articles are deduplicated on the URL title (else the
+  asset entry id), never on the full URL.
+* Listing pagination: Liferay's ``cur`` parameter, plain or namespaced
+  (``_101_INSTANCE_<instance>_cur=N``) [C plain, I namespaced]. Listing items may carry no date.
+* Page (stored text [C]; generic Liferay markup, not verified on this site [I]): "Useful
+  information" side portlet ("No records"), the portlet title "Can Tho Foreign Affairs News",
+  ``span.header-back-to`` "« Back" / "« Quay lại", ``h1.header-title > span`` title, the
+  representative image (``alt="Hình đại diện"``) and its caption, the English body in
+  ``div.asset-full-content … div.journal-content-article``, a byline, other articles, the footer.
+  Articles are in English whatever the UI locale, so ``<html lang>`` says nothing about them.
+  Dates appear only in the prose ("On the afternoon of January 19, 2024, …") [C].
 """
 from __future__ import annotations
 
+import re
+from datetime import date
 from functools import cached_property
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from crawler.dates import find_text_date
-from crawler.page import TextArticle
-from crawler.text import looks_like_name, split_authors, word_count
+from crawler.dates import find_text_date, parse_date
+from crawler.page import HtmlArticle, TextArticle
+from crawler.text import detect_language, is_vietnamese, looks_like_name, normalize_line, split_authors, word_count
+from crawler.urls import canonicalize as default_canonicalize
+from spiders.base import SiteSpider
 
 SITE = "songoaivu.cantho.gov.vn"
 LANGUAGES = ("en", "vi")
+HOST = "1cua.songoaivu.cantho.gov.vn"
+SECTION_URL = f"http://{HOST}/en/web/cms/tin-doi-ngoai-can-tho"
 
 PORTLET_TITLES = frozenset({"can tho foreign affairs news", "tin đối ngoại cần thơ"})
 #: UI strings of the portal around the article (casefolded)
 UI_LINES = frozenset({"link", "useful information", "thông tin hữu ích", "no records", "không có dữ liệu",
                       "« back", "« quay lại", "«back", "back", "quay lại"} | PORTLET_TITLES)
+BACK_LINKS = frozenset({"« back", "« quay lại", "«back", "«quay lại"})
 IMAGE_ALT = "hình đại diện"
 #: where the article ends: side portlets and the footer
 FOOTER_LINES = frozenset({"photos", "hình ảnh", "ads", "quảng cáo", "hit counter", "online", "total",
                           "lượt truy cập", "đang truy cập", "tổng lượt truy cập", "other news", "các tin khác",
                           "tin khác", "related news", "tin liên quan"})
 FOOTER_PREFIXES = ("- ", "© ", "©", "Address:", "Địa chỉ:", "Tel", "Điện thoại")
+#: the same footer lines, strictly (the HTML body never ends on a cut: these are only dropped)
+FOOTER_LINE_RE = re.compile(r"^(?:©|Copyright\b|Address\s*:|Địa chỉ\s*:|Tel\s*[:.]|Điện thoại\s*:|Fax\s*:|Email\s*:"
+                            r"|Hit Counter$|Online\s*:?\s*\d*$|Total\s*:?\s*[\d.,]*$)", re.IGNORECASE)
 CAPTION_MAX_WORDS = 50
+BYLINE_MAX_WORDS = 6
+
+#: Liferay's locale prefix before /web/ (``/en``, ``/vi``, ``/en_US``)
+_LOCALE_RE = re.compile(r"^/[a-z]{2}(?:[_-][A-Za-z]{2})?(?=/web/)")
+_FRIENDLY_RE = re.compile(r"^(?P<page>/web/.+?)/-/asset_publisher/(?P<instance>[^/;?#]+)/content/(?P<rest>[^;?#]+)")
+_NS_PARAM_RE = re.compile(r"^_101_INSTANCE_(?P<instance>[^_]+(?:_[^_]+)*?)_(?P<name>urlTitle|assetEntryId|cur)$")
+#: query parameters that never identify a listing page or an article
+NOISE_PARAMS = ("p_p_auth", "redirect", "p_p_lifecycle", "p_p_state", "p_p_mode", "p_p_col_id", "p_p_col_pos",
+                "p_p_col_count", "jsessionid", "doAsUserId", "refererPlid")
+
+
+# --- rules shared by the text dump parser and the HTML page object ------------------------------
+
+def is_image_caption(paragraph: str) -> bool:
+    """The first paragraph under the representative image is its caption unless it already tells
+    the story: a caption is short and carries no date (the story's first sentence dates it)."""
+    return word_count(paragraph) <= CAPTION_MAX_WORDS and not find_text_date(paragraph, "en")
+
+
+def split_byline(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """A short name-like last paragraph is the byline ("Thanh Truc"). Returns (body, authors)."""
+    if paragraphs and word_count(paragraphs[-1]) <= BYLINE_MAX_WORDS and looks_like_name(paragraphs[-1]):
+        return paragraphs[:-1], split_authors(paragraphs[-1])
+    return paragraphs, []
+
+
+def text_language(lines: list[str]) -> str:
+    """The article's language from its text (the UI locale says nothing): Vietnamese when most of
+    the text is, else the best stop-word match among the other languages."""
+    foreign = [line for line in lines if not is_vietnamese(line)]
+    if sum(map(len, foreign)) < 0.3 * max(1, sum(map(len, lines))):
+        return "vi"
+    return detect_language("\n".join(foreign), tuple(c for c in LANGUAGES if c != "vi")) or LANGUAGES[0]
+
+
+def article_key(url: str) -> tuple[str, str, str] | None:
+    """(section page path, portlet instance, url title or ``id/<assetEntryId>``) of an article URL."""
+    parts = urlsplit(url)
+    path = _LOCALE_RE.sub("", unquote(parts.path.split(";", 1)[0]))
+    m = _FRIENDLY_RE.match(path)
+    if m:
+        rest = m["rest"].strip("/")
+        return m["page"].rstrip("/"), m["instance"], rest
+    params = {}
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        pm = _NS_PARAM_RE.match(name)
+        if pm and value:
+            params.setdefault(pm["name"], (pm["instance"], value))
+    if "urlTitle" in params:
+        instance, title = params["urlTitle"]
+        return path.rstrip("/") or "/", instance, title
+    if "assetEntryId" in params:
+        instance, entry = params["assetEntryId"]
+        return path.rstrip("/") or "/", instance, f"id/{entry}"
+    return None
+
+
+def listing_page_number(url: str) -> int | None:
+    """The page number of a listing URL (``cur`` plain or namespaced), None when it has none."""
+    for name, value in parse_qsl(urlsplit(url).query):
+        if (name == "cur" or name.endswith("_cur")) and value.isdigit():
+            return int(value)
+    return None
 
 
 class CanthoText(TextArticle):
@@ -51,15 +140,12 @@ class CanthoText(TextArticle):
         caption = None
         if i < len(lines) and folded[i] == IMAGE_ALT:
             i += 1
-            # the first paragraph under the image is its caption unless it already tells the story
-            if i < len(lines) and word_count(lines[i]) <= CAPTION_MAX_WORDS and not find_text_date(lines[i], "en"):
+            if i < len(lines) and is_image_caption(lines[i]):
                 caption, i = lines[i], i + 1
         end = next((j for j in range(i, len(lines))
                     if folded[j] in FOOTER_LINES or lines[j].startswith(FOOTER_PREFIXES)), len(lines))
         body = [line for line in lines[i:end] if line.casefold() != IMAGE_ALT]
-        authors: list[str] = []
-        if body and word_count(body[-1]) <= 6 and looks_like_name(body[-1]):
-            authors = split_authors(body.pop())
+        body, authors = split_byline(body)
         return {"title": title, "body": body, "caption": caption, "authors": authors}
 
     def title(self):
@@ -74,3 +160,296 @@ class CanthoText(TextArticle):
     def date(self):
         raw = find_text_date(self.body() or "", self.page_language)
         return (raw, "text") if raw else (None, None)
+
+
+class CanthoArticle(HtmlArticle):
+    """An article page of the portal (Liferay 6.1 asset publisher, full-content view).
+
+    * title: ``h1.header-title > span`` (or ``h3.header-title``), else the first text after the
+      "« Back" link, else og:title / the H1;
+    * body: ``div.asset-full-content … div.journal-content-article``, else the largest block of
+      paragraphs; the back link, UI strings, the "Hình đại diện" alt, the caption under the
+      representative image and the footer lines are not body;
+    * authors: a short name-like last paragraph;
+    * lead: none -- Liferay's ``<meta name="description">`` describes the page, not the article;
+    * date: ``listing_date`` from the listing when it gave one (``listing``), else the first date in
+      the prose (``text``);
+    * language: detected from the text (``<html lang>`` is only the UI locale).
+    """
+
+    site = SITE
+    languages = LANGUAGES
+    title_css = ("h1.header-title > span", "h1.header-title", "h3.header-title > span", "h3.header-title")
+    body_css = ("div.asset-full-content div.journal-content-article", "div.journal-content-article",
+                "div.asset-full-content div.asset-content")
+    body_exclude_css = ("span.header-back-to", ".taglib-header", ".asset-metadata", ".taglib-social-bookmarks",
+                        ".taglib-ratings", ".asset-ratings", ".lfr-discussion", ".taglib-discussion",
+                        ".asset-links", ".taglib-asset-links", ".portlet-title", ".portlet-topper",
+                        ".taglib-page-iterator", ".lfr-pagination")
+
+    @classmethod
+    def canonicalize(cls, url: str) -> str:
+        """Articles: ``http://<host><section>/-/asset_publisher/<instance>/content/<url-title>``
+        whatever the form, locale, session or redirect; other URLs: the default rules minus Liferay noise."""
+        if not url.startswith(("http://", "https://")):
+            return url
+        key = article_key(url)
+        host = (urlsplit(url).hostname or "").lower()
+        if key:
+            page, instance, title = key
+            return f"http://{host}{quote(page)}/-/asset_publisher/{quote(instance)}/content/{quote(title, safe='/')}"
+        return default_canonicalize(url, drop_params=NOISE_PARAMS)
+
+    @cached_property
+    def _back_link(self):
+        for node in self.sel.xpath("//a | //span"):
+            text = normalize_line(" ".join(node.css("::text").getall()))
+            if text and text.casefold() in BACK_LINKS:
+                return node
+        return None
+
+    def title(self) -> str | None:
+        value = self.first_text(self.title_css)
+        if not value and self._back_link is not None:
+            following = self._back_link.xpath("following::text()[normalize-space()]").getall()
+            value = next((normalize_line(t) for t in following
+                          if normalize_line(t) and normalize_line(t).casefold() not in UI_LINES), None)
+        value = value or self.jsonld.get("headline") or self.meta("og:title") or self.first_text(("h1",))
+        return normalize_line(value) or None
+
+    def lead(self) -> str | None:
+        return None
+
+    @cached_property
+    def _caption(self) -> str | None:
+        """The text right under the representative image, if any."""
+        image = next((img for img in self.sel.xpath("//img[@alt]")
+                      if (normalize_line(img.attrib.get("alt")) or "").casefold() == IMAGE_ALT), None)
+        if image is None:
+            return None
+        texts = image.xpath("following::text()[normalize-space()]").getall()
+        return normalize_line(texts[0]) if texts else None
+
+    def clean_paragraphs(self, paras: list[str]) -> list[str]:
+        paras = [p for p in super().clean_paragraphs(paras)
+                 if p.casefold() not in UI_LINES and p.casefold() != IMAGE_ALT and not p.startswith("«")
+                 and not FOOTER_LINE_RE.match(p)]
+        caption = self._caption
+        if paras and caption and paras[0].startswith(caption) and is_image_caption(paras[0]):
+            paras = paras[1:]
+        return paras
+
+    @cached_property
+    def _split(self) -> tuple[list[str], list[str]]:
+        return split_byline(self.body_paragraphs)
+
+    def body(self) -> str | None:
+        return "\n\n".join(self._split[0]) or None
+
+    def authors(self) -> list[str]:
+        return self._split[1]
+
+    def language(self) -> str | None:
+        lines = [line for line in [self.title()] + self._split[0] if line]
+        return text_language(lines) if lines else LANGUAGES[0]
+
+    def date(self) -> tuple[str | None, str | None]:
+        listed = self.response.meta.get("listing_date")
+        if listed:
+            return listed, "listing"
+        raw = find_text_date(self.body() or "", self.language())
+        if raw:
+            return raw, "text"
+        return super().date()
+
+
+# --- spider -------------------------------------------------------------------------------------
+
+class CanthoSpider(SiteSpider):
+    """Walks the section's asset-publisher listing, page by page, newest first.
+
+    * Article links: ``div.asset-abstract`` items (``h3.asset-title > a``, friendly or
+      non-friendly), else any article link of the page. One request per article: links are
+      deduplicated by :meth:`CanthoArticle.canonicalize` (jsessionid, redirect, cur, p_p_auth,
+      locale and friendly/non-friendly forms do not make a second request).
+    * Pagination: the next page's link as the page shows it (``?cur=N`` or
+      ``_101_INSTANCE_<id>_cur=N``), each page number once; at most ``CANTHO_MAX_PAGES`` (200).
+    * Backfill: a listing date, when an item shows one, filters before fetching
+      (``listing_date``); otherwise the article's date comes from its prose, so the next page is
+      requested as soon as one article of the page is not older than ``since`` (or undated), and
+      paginating stops once all of a page's articles, fetched, are older.
+    * Incremental: articles already seen are not requested; paginating stops at the first page
+      whose articles are all already seen.
+    """
+
+    name = "cantho"
+    site = SITE
+    article_page = CanthoArticle
+    allowed_domains = [HOST]
+    article_url_re = re.compile(
+        r"/-/asset_publisher/[^/]+/content/[^/?#;]+|[?&]_101_INSTANCE_[^=&]+_(?:urlTitle|assetEntryId)=[^&]")
+    wait_selector = "div.journal-content-article, h1.header-title"
+    foreign_affairs_source = True
+    start_urls = (SECTION_URL,)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._queued: set[str] = set()
+        self._pages: dict[int, dict] = {}
+
+    def _stat(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"discovery/{self.name}/{key}", count)
+
+    async def start(self):
+        for url in self.start_urls:
+            yield self.listing_request(url, 1)
+
+    def listing_request(self, url: str, page: int):
+        self._pages[page] = {"url": url, "pending": set(), "go_on": False, "next_url": None, "next_done": False,
+                             "parsed": False}
+        return self.discovery_request(url, self.parse_listing, meta={"listing_page": page})
+
+    # --- listing ----------------------------------------------------------------------------
+    def listing_entries(self, response) -> list[tuple[str, str | None]]:
+        """(article URL, listing date text or None) for each item, in page order."""
+        out: list[tuple[str, str | None]] = []
+        for item in response.css("div.asset-abstract"):
+            hrefs = item.css("h3.asset-title a::attr(href), .asset-title a::attr(href)").getall() + \
+                item.css("a::attr(href)").getall()
+            for href in hrefs:
+                url = response.urljoin(href.strip())
+                if self.is_article_url(url):
+                    raw = " ".join(item.css(".metadata-publish-date ::text, .metadata-entry ::text, "
+                                            ".asset-metadata ::text").getall())
+                    out.append((url, raw or None))
+                    # the item's other links (image, "Read More »") are the same article
+                    out.extend((response.urljoin(h.strip()), raw or None) for h in hrefs
+                               if h is not href and self.is_article_url(response.urljoin(h.strip())))
+                    break
+        if not out:  # unknown listing markup: every article link of the page
+            for href in response.css("a::attr(href)").getall():
+                url = response.urljoin(href.strip())
+                if self.is_article_url(url):
+                    out.append((url, None))
+        return out
+
+    def listing_day(self, raw: str | None) -> tuple[str | None, date | None]:
+        """A ``dd/mm/yyyy`` shown by a listing item (Liferay's publish-date metadata), if any."""
+        if not raw:
+            return None, None
+        m = re.search(r"\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2})?", raw)
+        if not m:
+            return None, None
+        parsed = parse_date(m.group(0), "en")
+        return (m.group(0), parsed.day) if parsed else (None, None)
+
+    def next_page_url(self, response, page: int, instances: set[str]) -> str | None:
+        for href in response.css("a::attr(href)").getall():
+            url = response.urljoin(href.strip())
+            if self.is_article_url(url) or (urlsplit(url).hostname or "").lower() != HOST:
+                continue
+            for name, value in parse_qsl(urlsplit(url).query):
+                if not value.isdigit() or int(value) != page + 1:
+                    continue
+                m = _NS_PARAM_RE.match(name)
+                if name == "cur" or (m and m["name"] == "cur" and (not instances or m["instance"] in instances)):
+                    return url
+        return None
+
+    def parse_listing(self, response):
+        page = response.meta.get("listing_page", 1)
+        state = self._pages.setdefault(page, {"url": response.url, "pending": set(), "go_on": False,
+                                              "next_url": None, "next_done": False, "parsed": False})
+        self._stat("listing_pages")
+        entries = self.listing_entries(response)
+        instances = {k[1] for k in (article_key(u) for u, _ in entries) if k}
+        state["next_url"] = self.next_page_url(response, page, instances)
+        new = seen = 0
+        for url, raw in entries:
+            key = self.article_page.canonicalize(url)
+            if key in self._queued:
+                self._stat("skipped_duplicate_link")
+                continue
+            self._queued.add(key)
+            meta = {"listing_page": page, "listing_key": key}
+            if self.backfill:
+                shown, day = self.listing_day(raw)
+                if day is not None:
+                    if day >= self.since_date:
+                        state["go_on"] = True
+                    if not self.in_range(day):
+                        self._stat("skipped_out_of_range")
+                        continue
+                    meta["listing_date"] = shown
+            elif self.already_seen(url):
+                seen += 1
+                self._stat("skipped_seen")
+                continue
+            new += 1
+            state["pending"].add(key)
+            self._stat("articles_queued")
+            yield self.article_request(url, meta=meta)
+        state["parsed"] = True
+        if not entries:
+            self.logger.info("listing page %d has no article: stop", page)
+            return
+        if not self.backfill:
+            state["go_on"] = new > 0
+            if not new:
+                self._stat("stopped_all_seen")
+                self.logger.info("listing page %d: all %d articles already seen: stop", page, seen)
+        elif not new and not state["go_on"]:
+            self.logger.info("listing page %d: nothing new in range: stop", page)
+            self._stat("stopped_older")
+        yield from self._maybe_next(page)
+
+    def _maybe_next(self, page: int):
+        state = self._pages.get(page)
+        if not state or state["next_done"] or not state["parsed"]:
+            return
+        if state["go_on"]:
+            state["next_done"] = True
+            if not state["next_url"]:
+                self.logger.info("listing page %d is the last one", page)
+                return
+            if page + 1 in self._pages:
+                return
+            if page + 1 > self.settings.getint("CANTHO_MAX_PAGES", 200):
+                self._stat("stopped_max_pages")
+                return
+            yield self.listing_request(state["next_url"], page + 1)
+        elif self.backfill and not state["pending"]:
+            state["next_done"] = True
+            if state["next_url"]:
+                self._stat("stopped_older")
+                self.logger.info("listing page %d: every article is older than %s: stop", page, self.since_date)
+
+    # --- articles: their dates decide whether the listing goes on ---------------------------
+    def _article_done(self, request, day: date | None):
+        page = request.meta.get("listing_page")
+        state = self._pages.get(page)
+        if state is None:
+            return
+        state["pending"].discard(request.meta.get("listing_key"))
+        if day is None or day >= self.since_date:
+            state["go_on"] = True
+        yield from self._maybe_next(page)
+
+    def parse_article(self, response):
+        done, day = True, None
+        for result in super().parse_article(response):
+            if hasattr(result, "fields"):  # the item: its day decides for the listing
+                parsed = parse_date(result.get("published_at_raw"), result.get("language"),
+                                    "\n".join(filter(None, (result.get("title"), result.get("body")))))
+                day = parsed.day if parsed else None
+            elif hasattr(result, "url") and hasattr(result, "callback"):
+                done = False  # a retry of this article (rendered): decided when it comes back
+            yield result
+        if self.backfill and done and response.meta.get("listing_page") is not None:
+            yield from self._article_done(response.request, day)
+
+    def on_error(self, failure):
+        super().on_error(failure)
+        request = failure.request
+        if self.backfill and request.meta.get("article") and request.meta.get("listing_page") is not None:
+            yield from self._article_done(request, None)
