@@ -1,20 +1,43 @@
 """baohatinh.vn -- Báo Hà Tĩnh, the Hà Tĩnh provincial paper.
 
 Everything this project knows about baohatinh.vn lives in this module (see SITES.md §1):
-articles at ``/<slug>-post<ID>.html``; the sapo starts ``(Baohatinh.vn) - ``; a
-"Đọc thêm" block of related articles follows the body.
+
+* URLs: articles at ``/<slug>-post<ID>.html`` [C]; TV items ``/tv/<slug>-<ID>.html``, tag pages
+  ``-tag<ID>.html``, ``/video/ /epaper/ /multimedia/ /short-video/ /podcast/ /emagazine/`` are not
+  articles [C]. Categories ``/<slug>/`` list articles as ``a.cms-link[href]`` [C].
+* Feeds: ``/rss/home.rss`` [C]. Sitemap: ``/sitemap.xml``, an index of monthly news sitemaps
+  ``/sitemaps/news-YYYY-M.xml`` (plain or ``.xml.gz``) with ``<lastmod>`` per URL [C-sib, I].
+* Article markup (sibling CMS of sggp.org.vn) [C]/[C-sib]: ``h1.article__title.cms-title``,
+  ``div.article__sapo.cms-desc`` starting ``(Baohatinh.vn) - ``, body
+  ``div.article__body.zce-content-body.cms-body[itemprop=articleBody]`` with inline ad slots
+  (``.ads_middle``, ``[id^=adsWeb_]``) and a ``.related-news`` box, ``figure``s with captions,
+  author ``.article__author.cms-author``, tags ``div.article__tag a``, ``time[datetime]`` and
+  ``article:*`` meta; a "Đọc thêm" block of related articles follows the body.
+* Text dumps (``scrapy crawl seeds``): the sapo prefix identifies the site.
+
+The site publishes on every topic, so articles go through the foreign-affairs tagger
+(``-a scope=all`` keeps everything).
 """
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cached_property
+from urllib.parse import urlsplit
 
-from crawler.dates import find_text_date
-from crawler.page import TextArticle
-from crawler.text import looks_like_headline, looks_like_name, split_authors, word_count
+from parsel import Selector
+
+from crawler.dates import find_text_date, parse_date
+from crawler.page import HtmlArticle, TextArticle
+from crawler.text import (
+    is_photo_caption, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
+)
+from crawler.urls import canonicalize as default_canonicalize
+from spiders.base import SiteSpider
 
 SITE = "baohatinh.vn"
 LANGUAGES = ("vi",)
+HOME = "https://baohatinh.vn"
 
 #: "(Baohatinh.vn) - " at the start of the sapo
 LEAD_PREFIX_RE = re.compile(r"^\(\s*Baohatinh(?:\.vn)?\s*\)\s*[-–—:]?\s*", re.IGNORECASE)
@@ -23,7 +46,6 @@ END_LABELS = frozenset({"đọc thêm", "tin liên quan", "bài liên quan", "xe
                         "cùng chuyên mục", "tin khác"})
 _DATE_LINE_RE = re.compile(r"^(?:(?:Thứ\s+\w+|Chủ\s+nhật),?\s*)?\d{1,2}/\d{1,2}/\d{4}(?:\s*[-|,]?\s*\d{1,2}:\d{2})?"
                            r"(?:\s*\(GMT[+-]\d+\))?$", re.IGNORECASE)
-
 
 class BaohatinhText(TextArticle):
     site = SITE
@@ -68,3 +90,443 @@ class BaohatinhText(TextArticle):
             return self.layout["day"], "page"
         raw = find_text_date(self.body() or "", "vi")
         return (raw, "text") if raw else (None, None)
+
+
+# --- HTML pages ------------------------------------------------------------------------------
+
+#: article pages: ``/<slug>-post<ID>.html`` on the main host, outside the media sections [C]
+ARTICLE_URL_RE = re.compile(
+    r"^https?://(?:www\.)?baohatinh\.vn/"
+    r"(?!(?:tv|video|short-video|podcast|epaper|multimedia|emagazine)/)"
+    r"(?:[\w-]+/)*[\w-]+-post\d+\.html(?:[?#].*)?$"
+)
+#: the monthly news sitemaps listed by the sitemap index [C-sib, I]
+MONTHLY_SITEMAP_RE = re.compile(r"/sitemaps/news-(?P<y>\d{4})-(?P<m>\d{1,2})\.xml(?:\.gz)?(?:[?#].*)?$")
+#: "Bài và ảnh:", "Tác giả:" ... before a byline
+_BYLINE_LABEL_RE = re.compile(r"^(?:bài\s*(?:và|,|&|\+)?\s*ảnh|bài|tác giả|thực hiện|nhóm thực hiện)\s*[:：]\s*",
+                              re.IGNORECASE)
+#: "Ảnh: Thiên Vỹ" -- a photo credit written as a paragraph (not a byline)
+_PHOTO_CREDIT_RE = re.compile(r"^(?:ảnh|video|đồ\s*họa|clip)\s*[:：]", re.IGNORECASE)
+_VISIBLE_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}")
+#: a byline that is the paper itself (JSON-LD publisher-as-author, meta author)
+_SITE_NAMES = frozenset({"báo hà tĩnh", "baohatinh", "baohatinh.vn", "báo hà tĩnh điện tử"})
+_HOME_CRUMBS = frozenset({"trang chủ", "home", ""})
+#: nodes inside which a date or byline belongs to another article (related boxes, cards)
+_OTHER_ARTICLE = ("contains(@class,'related') or contains(@class,'story') or self::aside or self::footer"
+                  " or self::nav or (self::header and not(.//h1))")
+#: a date or byline element in an unknown layout: the first one after the headline
+_NEAR_TITLE = "(//h1)[1]/following::*[contains(@class,'{0}')][not(ancestor-or-self::*[{1}])][position() <= 12]"
+
+
+def _largest_block_node(sel):
+    """The element whose direct ``<p>`` children hold the most text (as crawler.extract.largest_block)."""
+    best, best_len = None, 0
+    for parent in sel.xpath("//*[p]"):
+        length = sum(len(" ".join(p.css("::text").getall()).strip()) for p in parent.xpath("./p"))
+        if length > best_len:
+            best, best_len = parent, length
+    return best
+
+
+def _is_byline(para: str) -> bool:
+    """A short paragraph that is only a name ("Thu Hà", "Bài và ảnh: Thiên Vỹ")."""
+    name = _BYLINE_LABEL_RE.sub("", para).strip()
+    return 0 < word_count(name) <= 5 and looks_like_name(name) and not _VISIBLE_DATE_RE.search(name)
+
+
+class BaohatinhArticle(HtmlArticle):
+    """An article page of baohatinh.vn: structured data, then the CMS selectors, then the generic fallback."""
+
+    site = SITE
+    languages = LANGUAGES
+
+    title_css = ("h1.article__title", "h1.cms-title", "div.article h1")
+    title_suffix_re = re.compile(r"\s*[-|–—]\s*(?:Báo\s+Hà\s+Tĩnh|Baohatinh\.vn)(?:\s+điện\s+tử)?\s*$", re.IGNORECASE)
+    lead_css = ("div.article__sapo.cms-desc", "div.article__sapo", "div.cms-desc")
+    lead_prefix_re = LEAD_PREFIX_RE
+    body_css = (
+        'div.article__body.zce-content-body.cms-body[itemprop="articleBody"]',
+        "div.article__body.zce-content-body.cms-body",
+        "div.article__body",
+    )
+    body_exclude_css = (
+        ".ads_middle", "[id^=adsWeb_]", ".related-news", "[class*=banner]", ".article__tag",
+        ".article__author", ".cms-author", ".box-related",
+    )
+    author_css = (".article__author.cms-author", "div.article__author", ".cms-author")
+    #: visible date text when no ``datetime`` is given (its format is unconfirmed [?])
+    date_css = ("div.article__meta time", "div.article__meta .time", ".article__time", "div.article time",
+                "div.article__meta")
+    section_css = ("div.breadcrumb a", "ul.breadcrumb a", ".article__breadcrumb a")
+    tags_css = ("div.article__tag a",)
+
+    @classmethod
+    def canonicalize(cls, url: str) -> str:
+        """``https://baohatinh.vn/<path>`` for articles: no www, no query (tracking), no fragment."""
+        if ARTICLE_URL_RE.match(url):
+            return HOME + urlsplit(url).path
+        return default_canonicalize(url)
+
+    # --- title / lead / body ---------------------------------------------------------------
+    @cached_property
+    def _title(self) -> str | None:
+        return super().title()
+
+    def title(self) -> str | None:
+        return self._title
+
+    @cached_property
+    def _lead(self) -> str | None:
+        return super().lead()
+
+    def lead(self) -> str | None:
+        return self._lead
+
+    def clean_paragraphs(self, paras: list[str]) -> list[str]:
+        """Drop what the selectors cannot see: the sapo repeated in a fallback container, a
+        related-box label and its link, photo credits written as paragraphs, a trailing byline
+        (kept for :meth:`authors`)."""
+        title, lead = self.title(), self.lead()
+        out: list[str] = []
+        skip_next = False
+        for para in paras:
+            if skip_next:
+                skip_next = False
+                continue
+            if para in (title, lead) or LEAD_PREFIX_RE.match(para) or para in self._other_article_links:
+                continue
+            if para.casefold().strip(" :") in END_LABELS:
+                skip_next = True
+                continue
+            if (is_photo_caption(para) or _PHOTO_CREDIT_RE.match(para)) and word_count(para) <= 40:
+                continue
+            out.append(para)
+        self._byline_para = None
+        if len(out) > 2 and _is_byline(out[-1]):
+            self._byline_para = out.pop()
+        return out
+
+    @cached_property
+    def _other_article_links(self) -> frozenset[str]:
+        """Texts of links to other articles of the site: a paragraph that is only one is a related link."""
+        here = self.canonicalize(self.url)
+        texts = set()
+        for link in self.sel.css("a[href]"):
+            href = self.response.urljoin(link.attrib.get("href", "").strip())
+            if ARTICLE_URL_RE.match(href) and self.canonicalize(href) != here:
+                text = normalize_line(" ".join(link.css("::text").getall()))
+                if text and word_count(text) >= 4:
+                    texts.add(text)
+        return frozenset(texts)
+
+    @property
+    def _tail_byline(self) -> list[str]:
+        """A byline written as the body's last short paragraph (older templates, changed layouts)."""
+        self.body_paragraphs  # noqa: B018 -- computes (and caches) the body, which sets _byline_para
+        para = getattr(self, "_byline_para", None)
+        return split_authors(_BYLINE_LABEL_RE.sub("", para)) if para else []
+
+    # --- byline, date, section, tags ---------------------------------------------------------
+    def authors(self) -> list[str]:
+        names: list[str] = []
+        for query in self.author_css:
+            for node in self.sel.css(query):
+                if node.xpath(f"ancestor::*[{_OTHER_ARTICLE}]"):
+                    continue
+                text = normalize_line(" ".join(node.css("::text").getall()))
+                if text:
+                    names.extend(split_authors(_BYLINE_LABEL_RE.sub("", text)))
+            if names:
+                break
+        if not names:
+            names = [n for n in self._structured_authors() if n.casefold() not in _SITE_NAMES]
+        if not names:
+            names = self._tail_byline
+        if not names:  # a changed layout: an element classed "author" after the headline
+            for node in self.sel.xpath(_NEAR_TITLE.format("author", _OTHER_ARTICLE))[:1]:
+                text = normalize_line(" ".join(node.css("::text").getall()))
+                if text and _is_byline(text):
+                    names = split_authors(_BYLINE_LABEL_RE.sub("", text))
+        out: list[str] = []
+        for name in names:
+            name = name.split("/")[0].strip(" .-–")
+            if name and name not in out and not name.startswith("http"):
+                out.append(name)
+        return out
+
+    def _structured_authors(self) -> list[str]:
+        from crawler.extract import jsonld_authors
+
+        names = jsonld_authors(self.jsonld)
+        if not names:
+            names = [a for a in [self.meta("author", "article:author")] if a]
+        return names
+
+    def date(self) -> tuple[str | None, str | None]:
+        if self.jsonld.get("datePublished"):
+            return str(self.jsonld["datePublished"]), "jsonld"
+        value = self.meta("article:published_time", "datePublished", "pubdate", "og:published_time")
+        if value:
+            return value, "meta"
+        value = self.sel.xpath(f"//time[@datetime][not(ancestor::*[{_OTHER_ARTICLE}])]/@datetime").get()
+        if value and value.strip():
+            return value.strip(), "meta"
+        value = self._visible_date()
+        if value:
+            return value, "page"
+        return super().date()
+
+    def _visible_date(self) -> str | None:
+        for query in self.date_css:
+            for node in self.sel.css(query):
+                if node.xpath(f"ancestor-or-self::*[{_OTHER_ARTICLE}]"):
+                    continue
+                text = normalize_line(" ".join(node.css("::text").getall()))
+                if text and _VISIBLE_DATE_RE.search(text) and len(text) <= 80:
+                    return text
+        for word in ("time", "date"):  # a changed layout: the dated element after the headline
+            for node in self.sel.xpath(_NEAR_TITLE.format(word, _OTHER_ARTICLE)):
+                text = normalize_line(" ".join(node.css("::text").getall()))
+                if text and _VISIBLE_DATE_RE.search(text) and len(text) <= 80:
+                    return text
+        return None
+
+    def section(self) -> str | None:
+        value = self.meta("article:section") or self.jsonld.get("articleSection")
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value:
+            return normalize_line(str(value))
+        crumbs = [normalize_line(t) for q in self.section_css for t in self.sel.css(q + " ::text").getall()]
+        crumbs = [c for c in crumbs if c and c.casefold() not in _HOME_CRUMBS]
+        return crumbs[-1] if crumbs else None
+
+    def tags(self) -> list[str]:
+        tags = super().tags()
+        if not tags:  # a changed layout: the links to the site's tag pages (``-tag<ID>.html``) [C]
+            links = self.sel.xpath(f"//a[re:test(@href, '-tag\\d+\\.html$')][not(ancestor::*[{_OTHER_ARTICLE}])]",
+                                   namespaces={"re": "http://exslt.org/regular-expressions"})
+            tags = [normalize_line(" ".join(a.css("::text").getall())) for a in links]
+        return list(dict.fromkeys(t.lstrip("#").strip() for t in tags if t and t.lstrip("#").strip()))
+
+    def images(self) -> list[dict]:
+        images = super().images()
+        if images or any(self.sel.css(q) for q in self.body_css):
+            return images
+        from crawler import extract
+
+        container = _largest_block_node(self.sel)  # the same block the body fallback read
+        if container is None:
+            return []
+        exclude = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
+        return extract.images(container, self.response.urljoin, exclude)
+
+
+# --- discovery helpers (site-independent in shape, kept here with their only user) ----------------
+
+def feed_entries(body: bytes) -> list[tuple[str, str | None]]:
+    """``(link, pubDate)`` of each RSS 2.0 ``<item>`` (or Atom ``<entry>``); entities are never resolved."""
+    try:
+        sel = Selector(body=body, type="xml")
+        sel.remove_namespaces()
+    except Exception:
+        return []
+    out = []
+    for item in sel.xpath("//item | //entry"):
+        link = (item.xpath("./link/text()").get() or item.xpath("./link/@href").get()
+                or item.xpath("./guid/text()").get() or "").strip()
+        when = (item.xpath("./pubDate/text()").get() or item.xpath("./published/text()").get()
+                or item.xpath("./updated/text()").get() or item.xpath("./date/text()").get())
+        if link:
+            out.append((link, when.strip() if when else None))
+    return out
+
+
+def _month_overlaps(year: int, month: int, since: date, until: date) -> bool:
+    first = date(year, month, 1)
+    last = date(year + (month == 12), month % 12 + 1, 1)
+    return first <= until and last > since
+
+
+class BaohatinhSpider(SiteSpider):
+    """baohatinh.vn, every topic (the foreign-affairs tagger and ``-a scope`` decide what is kept).
+
+    * Backfill (``-a since= -a until=``): the sitemap index, then only the monthly news
+      sitemaps of the months in range, then only the ``<loc>``s whose ``<lastmod>`` is in range.
+    * Incremental (no ``since``): the home RSS feed and the /chinh-tri/ and /the-gioi/ category
+      pages; a category's next page is read only while its page still lists unseen articles
+      (at most ``-a pages=N`` pages per category, default 3).
+    """
+
+    name = "baohatinh"
+    site = SITE
+    article_page = BaohatinhArticle
+    allowed_domains = ["baohatinh.vn"]
+    article_url_re = ARTICLE_URL_RE
+    foreign_affairs_source = False
+    wait_selector = "div.article__body, h1.article__title"
+
+    sitemap_index = f"{HOME}/sitemap.xml"
+    feeds = (f"{HOME}/rss/home.rss",)
+    categories = (f"{HOME}/chinh-tri/", f"{HOME}/the-gioi/")
+    #: links to articles on category pages [C]
+    link_css = "a.cms-link[href]"
+    #: "next page" on a category page: the scheme is unknown [?], so rel=next and usual pagers
+    next_page_css = ('link[rel="next"]::attr(href)', 'a[rel="next"]::attr(href)',
+                     ".pagination a.next::attr(href)", ".pagination__next::attr(href)",
+                     "a.next-page::attr(href)")
+
+    def __init__(self, *args, pages: str | int = 3, feed: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_pages = int(pages)
+        if feed:
+            self.feeds = tuple(f.strip() for f in str(feed).split(",") if f.strip())
+        self._queued: set[str] = set()
+
+    # --- bookkeeping ---------------------------------------------------------------------------
+    def count(self, key: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(f"discovery/{self.name}/{key}", n)
+
+    def queue_article(self, url: str, meta: dict | None = None):
+        """One request per article per run, whatever page listed it (``None`` when already queued)."""
+        key = self.article_page.canonicalize(url)
+        if key in self._queued:
+            return None
+        self._queued.add(key)
+        self.count("articles_queued")
+        return self.article_request(url, meta=meta)
+
+    # --- start ------------------------------------------------------------------------------------
+    async def start(self):
+        if self.backfill:
+            self.count("sitemaps")
+            yield self.discovery_request(self.sitemap_index, self.parse_sitemap)
+            return
+        for url in self.feeds:
+            self.count("feeds")
+            yield self.discovery_request(url, self.parse_feed, priority=5)
+        for url in self.categories:
+            self.count("listing_pages")
+            yield self.discovery_request(url, self.parse_category, meta={"page": 1})
+
+    # --- sitemaps (backfill) ----------------------------------------------------------------------
+    def sitemap_body(self, response) -> bytes | None:
+        """The XML of a sitemap response: gunzipped (bounded by DOWNLOAD_MAXSIZE) when it is a
+        ``.xml.gz`` file, as is when already XML (Scrapy's SitemapSpider does the same)."""
+        from scrapy.http import XmlResponse
+        from scrapy.utils.gz import gunzip, gzip_magic_number
+
+        if gzip_magic_number(response):
+            max_size = response.meta.get("download_maxsize",
+                                         getattr(self, "download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE")))
+            try:
+                return gunzip(response.body, max_size=max_size)
+            except (ValueError, OSError, EOFError) as exc:  # too large once inflated, or corrupt
+                self.logger.warning("cannot gunzip sitemap %s: %r", response.url, exc)
+                return None
+        if isinstance(response, XmlResponse) or response.url.split("?")[0].endswith((".xml", ".xml.gz")):
+            return response.body
+        return None
+
+    def sitemap_entries(self, response) -> tuple[str | None, list[dict]]:
+        from scrapy.utils.sitemap import Sitemap
+
+        body = self.sitemap_body(response)
+        if not body:
+            self.count("invalid_sitemaps")
+            self.logger.warning("ignoring invalid sitemap %s", response.url)
+            return None, []
+        try:
+            sitemap = Sitemap(body)
+            return sitemap.type, list(sitemap)
+        except Exception as exc:  # not XML at all
+            self.count("invalid_sitemaps")
+            self.logger.warning("ignoring invalid sitemap %s: %r", response.url, exc)
+            return None, []
+
+    def parse_sitemap(self, response):
+        kind, entries = self.sitemap_entries(response)
+        if kind == "urlset":  # a monthly file given directly
+            yield from self.parse_news_sitemap(response)
+            return
+        for entry in entries:
+            loc = entry.get("loc", "")
+            m = MONTHLY_SITEMAP_RE.search(loc)
+            if not m:
+                continue
+            if not _month_overlaps(int(m["y"]), int(m["m"]), self.since_date, self.until_date):
+                self.count("sitemaps_skipped_out_of_range")
+                continue
+            self.count("sitemaps")
+            yield self.discovery_request(loc, self.parse_news_sitemap)
+
+    def parse_news_sitemap(self, response):
+        kind, entries = self.sitemap_entries(response)
+        if kind != "urlset":
+            return
+        for entry in entries:
+            url = entry.get("loc", "")
+            if not self.is_article_url(url):
+                self.count("skipped_not_article")
+                continue
+            lastmod = entry.get("lastmod") or None
+            day = self.day_of(lastmod) if lastmod else None
+            if day is not None and not self.in_range(day):
+                self.count("skipped_out_of_range")
+                continue
+            if day is None:
+                self.count("undated_queued")
+            request = self.queue_article(url, meta={"sitemap_date": lastmod} if lastmod else None)
+            if request is not None:
+                yield request
+
+    # --- feeds and category pages (incremental) ------------------------------------------------
+    def parse_feed(self, response):
+        entries = feed_entries(response.body)
+        if not entries:
+            self.count("empty_feeds")
+        for link, when in entries:
+            link = response.urljoin(link)
+            if not self.is_article_url(link):
+                self.count("skipped_not_article")
+                continue
+            request = self._listed(link, when)
+            if request is not None:
+                yield request
+
+    def _listed(self, url: str, raw_date: str | None):
+        """An article found on a feed or listing; out-of-range ones are skipped when dated."""
+        if self.backfill and raw_date:
+            day = self.day_of(raw_date)
+            if day is not None and not self.in_range(day):
+                self.count("skipped_out_of_range")
+                return None
+        return self.queue_article(url, meta={"listing_date": raw_date} if raw_date else None)
+
+    def category_links(self, response) -> list[str]:
+        hrefs = response.css(f"{self.link_css}::attr(href)").getall()
+        links = [response.urljoin(h.strip()) for h in hrefs]
+        articles = [u for u in links if self.is_article_url(u)]
+        if not articles:  # the link class changed: any article-shaped link on the page
+            articles = [u for u in (response.urljoin(h.strip()) for h in response.css("a[href]::attr(href)").getall())
+                        if self.is_article_url(u)]
+        self.count("skipped_not_article", len(links) - len([u for u in links if self.is_article_url(u)]))
+        return list(dict.fromkeys(articles))
+
+    def parse_category(self, response):
+        links = self.category_links(response)
+        for url in links:
+            request = self._listed(url, None)
+            if request is not None:
+                yield request
+        page = response.meta.get("page", 1)
+        if links and all(self.already_seen(u) for u in links):
+            self.count("pagination_stopped_seen")
+            return
+        if page >= self.max_pages:
+            return
+        next_url = next((response.urljoin(h) for q in self.next_page_css for h in response.css(q).getall()
+                         if h and h.strip()), None)
+        if next_url and next_url != response.url:
+            self.count("listing_pages")
+            yield self.discovery_request(next_url, self.parse_category, meta={"page": page + 1})

@@ -1,21 +1,41 @@
 """baoquocte.vn -- Báo Thế giới & Việt Nam (TG&VN), the Ministry of Foreign Affairs paper (MasterCMS).
 
 Everything this project knows about baoquocte.vn lives in this module (see SITES.md §2):
-articles at ``/<slug>-<ID>.html``; kicker, title, byline, sapo (often ``TGVN.``), the
-"Theo dõi Baoquocte.vn trên" widget, ``dd/mm/yyyy HH:MM`` date, body with inline
-"Tin liên quan" boxes and image tables captioned ``(Ảnh: …)``.
+
+* URLs: articles at ``/<slug>-<ID>.html`` [C]. The diplomacy section ``/ngoai-giao`` pages as
+  ``/ngoai-giao&s_cond=&BRSR=<offset>`` (``&`` right after the path, 15 per page) through
+  ``div.__MB_ARTICLE_PAGING … div.rt > a[href]`` [C]. Cards: ``div.bx-listing … div.article``
+  with ``h3.article-title > a`` [C] and a date (``span.time``; format [?], parsed tolerantly).
+* Feeds: ``/rss_feed/<section>`` (RSS 2.0) [C]; ``/rss/<x>.rss`` is a 404 [C].
+* Article markup [C]: kicker, ``h1.article-detail-title``, byline ``div.article-member`` /
+  ``span.cms-author`` ("Name/Agency"), date ``div.article-date`` / ``span.format_time``
+  (``23/12/2023 09:15`` or ``10:00 | 08/11/2020``, trailing ``|``), sapo
+  ``div.article-detail-desc`` (often ``TGVN.``), the "Theo dõi Baoquocte.vn trên" widget, body
+  ``div#__MB_MASTERCMS_EL_3`` in ``div.__MASTERCMS_CONTENT`` with image tables
+  ``table.MASTERCMS_TPL_TABLE`` (caption in row 2), inline "Tin liên quan" boxes
+  ``.__MB_ARTICLE_A`` and in-image promos ``.__mb_article_in_image``; breadcrumb
+  ``li.menu-alias > a``. No meta/JSON-LD was observed [?]; they are used when present.
+* Text dumps (``scrapy crawl seeds``): the follow widget or the ``TGVN.`` sapo identify the site.
 """
 from __future__ import annotations
 
 import re
 from functools import cached_property
+from urllib.parse import urlsplit
+
+from parsel import Selector
 
 from crawler.dates import find_text_date
-from crawler.page import TextArticle
-from crawler.text import looks_like_headline, looks_like_name, split_authors, word_count
+from crawler.page import HtmlArticle, TextArticle
+from crawler.text import (
+    is_photo_caption, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
+)
+from crawler.urls import canonicalize as default_canonicalize
+from spiders.base import SiteSpider
 
 SITE = "baoquocte.vn"
 LANGUAGES = ("vi", "en")
+HOME = "https://baoquocte.vn"
 
 LEAD_PREFIX_RE = re.compile(r"^(?:TGVN|TG&VN|WVR)\s*[.:\-–]\s*")
 FOLLOW_WIDGET_RE = re.compile(r"^Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)", re.IGNORECASE)
@@ -76,3 +96,370 @@ class BaoquocteText(TextArticle):
             return self.layout["day"], "page"
         raw = find_text_date(self.body() or "", "vi")
         return (raw, "text") if raw else (None, None)
+
+
+# --- HTML pages ------------------------------------------------------------------------------
+
+#: article pages: ``/<slug>-<ID>.html`` [C]
+ARTICLE_URL_RE = re.compile(r"^https?://(?:www\.)?baoquocte\.vn/(?:[\w-]+/)*[\w-]+-\d+\.html(?:[?#].*)?$")
+#: "dd/mm/yyyy" somewhere in a short text (both date forms carry it)
+_VISIBLE_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+_OTHER_ARTICLE = ("contains(@class,'bx-listing') or contains(@class,'related') or contains(@class,'__MB_ARTICLE_A')"
+                  " or contains(@class,'article-relation') or self::aside or self::footer or self::nav"
+                  " or (self::header and not(.//h1))")
+_NEAR_TITLE = "(//h1)[1]/following::*[contains(@class,'{0}')][not(ancestor-or-self::*[{1}])][position() <= 12]"
+_SITE_NAMES = frozenset({"báo thế giới và việt nam", "báo thế giới & việt nam", "tg&vn", "baoquocte.vn",
+                         "báo quốc tế", "thế giới và việt nam"})
+_BYLINE_LABEL_RE = re.compile(r"^(?:bài\s*(?:và|,|&|\+)?\s*ảnh|bài|tác giả|thực hiện)\s*[:：]\s*", re.IGNORECASE)
+#: inline block elements of the sapo that are not its own text (widgets, related links, images)
+_LEAD_OWN_TEXT = ("./text() | ./*[not(self::div or self::table or self::ul or self::ol or self::iframe"
+                  " or self::script or self::style or self::figure or self::img)]//text()")
+
+
+def _is_byline(text: str) -> bool:
+    name = _BYLINE_LABEL_RE.sub("", text).split("/")[0].strip()
+    return 0 < word_count(name) <= 6 and looks_like_name(name) and not _VISIBLE_DATE_RE.search(name)
+
+
+class BaoquocteArticle(HtmlArticle):
+    """An article page of baoquocte.vn (MasterCMS): structured data if any, the CMS selectors, the fallback."""
+
+    site = SITE
+    languages = LANGUAGES
+
+    title_css = ("h1.article-detail-title", "div.article-detail h1")
+    title_suffix_re = re.compile(r"\s*[-|–—]\s*(?:Báo\s+)?(?:Thế\s+giới\s+(?:và|&)\s+Việt\s+Nam|TG&VN|Baoquocte\.vn|"
+                                 r"Báo\s+Quốc\s+tế)\s*$", re.IGNORECASE)
+    lead_css = ("div.article-detail-desc",)
+    lead_prefix_re = LEAD_PREFIX_RE
+    body_css = ("div#__MB_MASTERCMS_EL_3", "div.__MASTERCMS_CONTENT div.__MB_MASTERCMS_EL", "div.__MASTERCMS_CONTENT")
+    body_exclude_css = (".__MB_ARTICLE_A", ".__mb_article_in_image", "[class*=__MB_BANNER]", "[class*=follow]")
+    author_css = ("div.article-member", "span.cms-author", ".article-detail-author")
+    date_css = ("div.article-date", "span.format_time", ".article-detail-date")
+    section_css = ("li.menu-alias > a",)
+    tags_css = ("ul.tagsCould li a", "div.article-tags a", "div.article-tag a")
+
+    @classmethod
+    def canonicalize(cls, url: str) -> str:
+        """``https://baoquocte.vn/<path>`` for articles: no www, no query (``?rt=``, tracking), no fragment."""
+        if ARTICLE_URL_RE.match(url):
+            return HOME + urlsplit(url).path
+        return default_canonicalize(url)
+
+    @cached_property
+    def _title(self) -> str | None:
+        return super().title()
+
+    def title(self) -> str | None:
+        return self._title
+
+    @cached_property
+    def _lead(self) -> str | None:
+        """The sapo's own text (not the widgets nested in it), without the ``TGVN.`` prefix."""
+        for query in self.lead_css:
+            for node in self.sel.css(query):
+                text = normalize_line(" ".join(node.xpath(_LEAD_OWN_TEXT).getall()))
+                if text and FOLLOW_WIDGET_RE.search(text):
+                    text = normalize_line(FOLLOW_WIDGET_RE.split(text)[0])
+                if text:
+                    return LEAD_PREFIX_RE.sub("", text).strip() or None
+        return super().lead()
+
+    def lead(self) -> str | None:
+        return self._lead
+
+    @cached_property
+    def _other_article_links(self) -> frozenset[str]:
+        """Texts of links to other articles of the site: a paragraph that is only one is a related link."""
+        here = self.canonicalize(self.url)
+        texts = set()
+        for link in self.sel.css("a[href]"):
+            href = self.response.urljoin(link.attrib.get("href", "").strip())
+            if ARTICLE_URL_RE.match(href) and self.canonicalize(href) != here:
+                text = normalize_line(" ".join(link.css("::text").getall()))
+                if text and word_count(text) >= 4:
+                    texts.add(text)
+        return frozenset(texts)
+
+    def clean_paragraphs(self, paras: list[str]) -> list[str]:
+        """Drop the follow widget, "Tin liên quan" labels and their link, related links, the sapo
+        repeated in a fallback container, and photo captions written as paragraphs."""
+        title, lead = self.title(), self.lead()
+        out: list[str] = []
+        skip_next = False
+        for para in paras:
+            if skip_next:
+                skip_next = False
+                continue
+            folded = para.casefold().strip(" :")
+            if folded in RELATED_LABELS:
+                skip_next = True
+                continue
+            if (para in (title, lead) or FOLLOW_WIDGET_RE.match(para) or para in self._other_article_links
+                    or (lead and LEAD_PREFIX_RE.match(para) and LEAD_PREFIX_RE.sub("", para).strip() == lead)):
+                continue
+            if is_photo_caption(para) and word_count(para) <= 40:
+                continue
+            out.append(para)
+        return out
+
+    # --- byline, date, section -----------------------------------------------------------------
+    def authors(self) -> list[str]:
+        names: list[str] = []
+        for query in self.author_css:
+            for node in self.sel.css(query):
+                if node.xpath(f"ancestor::*[{_OTHER_ARTICLE}]"):
+                    continue
+                # the name is the first line; a second line is the author's title ("Nguyên Đại sứ ...")
+                lines = [normalize_line(t) for t in node.css("::text").getall()]
+                lines = [t for t in lines if t]
+                if lines:
+                    names.extend(split_authors(_BYLINE_LABEL_RE.sub("", lines[0]).split("/")[0]))
+            if names:
+                break
+        if not names:
+            from crawler.extract import jsonld_authors
+
+            names = jsonld_authors(self.jsonld) or [a for a in [self.meta("author", "article:author")] if a]
+            names = [n for n in names if n.casefold() not in _SITE_NAMES]
+        if not names:  # a changed layout: an element classed "author"/"member" after the headline
+            for word in ("author", "member"):
+                for node in self.sel.xpath(_NEAR_TITLE.format(word, _OTHER_ARTICLE))[:1]:
+                    lines = [t for t in (normalize_line(x) for x in node.css("::text").getall()) if t]
+                    if lines and _is_byline(lines[0]):
+                        names = split_authors(_BYLINE_LABEL_RE.sub("", lines[0]).split("/")[0])
+                if names:
+                    break
+        out: list[str] = []
+        for name in names:
+            name = name.split("/")[0].strip(" .-–")
+            if name and name not in out and not name.startswith("http"):
+                out.append(name)
+        return out
+
+    def date(self) -> tuple[str | None, str | None]:
+        if self.jsonld.get("datePublished"):
+            return str(self.jsonld["datePublished"]), "jsonld"
+        value = self.meta("article:published_time", "datePublished", "pubdate", "og:published_time")
+        if value:
+            return value, "meta"
+        value = self._visible_date()
+        if value:
+            return value, "page"
+        value = self.sel.xpath(f"//time[@datetime][not(ancestor::*[{_OTHER_ARTICLE}])]/@datetime").get()
+        if value and value.strip():
+            return value.strip(), "meta"
+        return super().date()
+
+    def _visible_date(self) -> str | None:
+        """``23/12/2023 09:15`` or ``10:00 | 08/11/2020`` (a trailing ``|`` removed)."""
+        candidates = [node for q in self.date_css for node in self.sel.css(q)]
+        for word in ("time", "date"):  # a changed layout: the dated element after the headline
+            candidates.extend(self.sel.xpath(_NEAR_TITLE.format(word, _OTHER_ARTICLE)))
+        for node in candidates:
+            if node.xpath(f"ancestor-or-self::*[{_OTHER_ARTICLE}]"):
+                continue
+            text = normalize_line(" ".join(node.css("::text").getall()))
+            if text and _VISIBLE_DATE_RE.search(text) and len(text) <= 80:
+                return text.strip(" |").strip()
+        return None
+
+    def section(self) -> str | None:
+        crumbs = [normalize_line(t) for q in self.section_css for t in self.sel.css(q + " ::text").getall()]
+        crumbs = [c for c in crumbs if c and c.casefold() not in ("trang chủ", "home")]
+        if crumbs:
+            return crumbs[-1]
+        value = self.meta("article:section") or self.jsonld.get("articleSection")
+        if isinstance(value, list):
+            value = value[0] if value else None
+        return normalize_line(str(value)) if value else None
+
+    def tags(self) -> list[str]:
+        return [t.lstrip("#").strip() for t in super().tags() if t.lstrip("#").strip()]
+
+
+# --- discovery --------------------------------------------------------------------------------
+
+#: the offset of a listing page: ``…/ngoai-giao&s_cond=&BRSR=30``
+_BRSR_RE = re.compile(r"[&?]BRSR=(\d+)")
+#: card dates must be explicit (a relative "2 giờ trước" is treated as no date)
+_CARD_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}")
+
+
+def feed_entries(body: bytes) -> list[tuple[str, str | None]]:
+    """``(link, pubDate)`` of each RSS 2.0 ``<item>`` (or Atom ``<entry>``); entities are never resolved."""
+    try:
+        sel = Selector(body=body, type="xml")
+        sel.remove_namespaces()
+    except Exception:
+        return []
+    out = []
+    for item in sel.xpath("//item | //entry"):
+        link = (item.xpath("./link/text()").get() or item.xpath("./link/@href").get()
+                or item.xpath("./guid/text()").get() or "").strip()
+        when = (item.xpath("./pubDate/text()").get() or item.xpath("./published/text()").get()
+                or item.xpath("./updated/text()").get() or item.xpath("./date/text()").get())
+        if link:
+            out.append((link, when.strip() if when else None))
+    return out
+
+
+def _offset(url: str) -> int:
+    m = _BRSR_RE.search(url)
+    return int(m.group(1)) if m else 0
+
+
+class BaoquocteSpider(SiteSpider):
+    """baoquocte.vn's diplomacy section (the whole source is foreign affairs).
+
+    * Backfill (``-a since= -a until=``): the section listing, newest first, page after page.
+      Cards dated after ``until`` or before ``since`` are skipped without fetching them; the
+      crawl stops paginating once a page reaches past ``since`` (its last dated card is older).
+    * Incremental (no ``since``): the section's RSS feed and the first listing page; further
+      pages only while a page still lists unseen articles (at most ``-a pages=N``, default 3).
+    """
+
+    name = "baoquocte"
+    site = SITE
+    article_page = BaoquocteArticle
+    allowed_domains = ["baoquocte.vn"]
+    article_url_re = ARTICLE_URL_RE
+    foreign_affairs_source = True
+    wait_selector = "div#__MB_MASTERCMS_EL_3, h1.article-detail-title"
+
+    section_url = f"{HOME}/ngoai-giao"
+    feed_url = f"{HOME}/rss_feed/ngoai-giao"
+    page_size = 15
+    card_css = ("div.bx-listing div.article",)
+    card_link_css = ("h3.article-title > a::attr(href)", ".article-title a::attr(href)", "a::attr(href)")
+    card_date_css = ("span.time", ".article-date", ".format_time", "span.date", "time")
+    next_css = "div.__MB_ARTICLE_PAGING div.rt > a[href]::attr(href)"
+    #: safety net for a backfill whose cards carry no readable dates
+    backfill_max_pages = 2000
+
+    def __init__(self, *args, pages: str | int = 3, feed: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_pages = self.backfill_max_pages if self.backfill else int(pages)
+        if feed:
+            self.feed_url = feed
+        self._queued: set[str] = set()
+        self._pages_seen: set[int] = set()
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(f"discovery/{self.name}/{key}", n)
+
+    def queue_article(self, url: str, meta: dict | None = None):
+        key = self.article_page.canonicalize(url)
+        if key in self._queued:
+            return None
+        self._queued.add(key)
+        self.count("articles_queued")
+        return self.article_request(url, meta=meta)
+
+    async def start(self):
+        if not self.backfill:
+            self.count("feeds")
+            yield self.discovery_request(self.feed_url, self.parse_feed, priority=5)
+        yield self.listing_request(self.section_url, 1)
+
+    def listing_request(self, url: str, page: int):
+        self.count("listing_pages")
+        self._pages_seen.add(_offset(url))
+        return self.discovery_request(url, self.parse_listing, meta={"page": page})
+
+    # --- feed ------------------------------------------------------------------------------------
+    def parse_feed(self, response):
+        entries = feed_entries(response.body)
+        if not entries:
+            self.count("empty_feeds")
+        for link, when in entries:
+            link = response.urljoin(link)
+            if not self.is_article_url(link):
+                self.count("skipped_not_article")
+                continue
+            request = self.queue_article(link, meta={"listing_date": when} if when else None)
+            if request is not None:
+                yield request
+
+    # --- listing ---------------------------------------------------------------------------------
+    def cards(self, response) -> list[tuple[str, str | None]]:
+        """``(article URL, raw date or None)`` per listing card, in page order."""
+        out: list[tuple[str, str | None]] = []
+        nodes = [n for q in self.card_css for n in response.css(q)]
+        for node in nodes:
+            href = next((h for q in self.card_link_css for h in node.css(q).getall()
+                         if self.is_article_url(response.urljoin(h.strip()))), None)
+            if not href:
+                continue
+            raw = None
+            for q in self.card_date_css:
+                text = normalize_line(" ".join(node.css(f"{q} ::text").getall()))
+                if text and _CARD_DATE_RE.search(text):
+                    raw = text.strip(" |").strip()
+                    break
+            out.append((response.urljoin(href.strip()), raw))
+        if not out:  # the card markup changed: every article link in the listing area, undated
+            links = response.css("div.bx-listing a::attr(href), .article-title a::attr(href)").getall() \
+                or response.css("a::attr(href)").getall()
+            out = [(u, None) for u in dict.fromkeys(response.urljoin(h.strip()) for h in links)
+                   if self.is_article_url(u)]
+        seen: set[str] = set()
+        unique = []
+        for url, raw in out:
+            key = self.article_page.canonicalize(url)
+            if key not in seen:
+                seen.add(key)
+                unique.append((url, raw))
+        return unique
+
+    def parse_listing(self, response):
+        page = response.meta.get("page", 1)
+        cards = self.cards(response)
+        if not cards:
+            self.count("empty_listing_pages")
+            return
+        days = []
+        for url, raw in cards:
+            day = self.day_of(raw) if raw else None
+            days.append(day)
+            if self.backfill and day is not None and not self.in_range(day):
+                self.count("skipped_out_of_range")
+                continue
+            if day is None:
+                self.count("undated_queued")
+            request = self.queue_article(url, meta={"listing_date": raw} if raw else None)
+            if request is not None:
+                yield request
+        if not self._should_paginate(cards, days, page):
+            return
+        next_url = self.next_page(response)
+        if next_url is None:
+            return
+        yield self.listing_request(next_url, page + 1)
+
+    def _should_paginate(self, cards, days, page: int) -> bool:
+        if page >= self.max_pages:
+            self.count("pagination_stopped_max_pages")
+            return False
+        if self.backfill:
+            dated = [d for d in days if d is not None]
+            if dated and dated[-1] < self.since_date:  # newest first: the next page is all older
+                self.count("pagination_stopped_since")
+                return False
+            return True
+        if all(self.already_seen(url) for url, _ in cards):
+            self.count("pagination_stopped_seen")
+            return False
+        return True
+
+    def next_page(self, response) -> str | None:
+        """The page after this one: the smallest ``BRSR`` above the current offset among the
+        pager's links (the last link when none carries one)."""
+        current = _offset(response.url)
+        links = [response.urljoin(h.strip()) for h in response.css(self.next_css).getall() if h.strip()]
+        ahead = sorted((o, u) for u in links if (o := _offset(u)) > current and o not in self._pages_seen)
+        if ahead:
+            return ahead[0][1]
+        if links and _offset(links[-1]) not in self._pages_seen and links[-1] != response.url:
+            return links[-1]
+        return None
