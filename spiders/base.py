@@ -19,8 +19,13 @@ from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
 import scrapy
+from charset_normalizer import from_bytes
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import (
+    CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError, DownloadTimeoutError,
+    IgnoreRequest, NotConfigured,
+)
+from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
@@ -75,6 +80,7 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._count_day, signal=signals.item_scraped)
+        crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         return spider
 
     @classmethod
@@ -134,6 +140,7 @@ class SiteSpider(scrapy.Spider):
 
     def parse_article(self, response):
         stats = self.crawler.stats
+        response = self._repair_encoding(response)
         try:
             page = self.article_page(response)
             item = page.to_item()
@@ -165,23 +172,57 @@ class SiteSpider(scrapy.Spider):
             return None
         return browser_retry(response.request, self.wait_selector, self.settings)
 
+    def _repair_encoding(self, response):
+        """A page its declared charset cannot decode (a lying header or ``<meta charset>``,
+        e.g. Windows-1258 bytes declared UTF-8) is decoded as the bytes say; counted."""
+        if not isinstance(response, TextResponse) or "\ufffd" not in response.text:
+            return response
+        try:
+            response.body.decode(response.encoding)
+            return response  # the page really contains U+FFFD
+        except (UnicodeDecodeError, LookupError):
+            pass
+        guess = from_bytes(response.body).best()
+        if guess is None or guess.encoding == response.encoding:
+            self.crawler.stats.inc_value(f"parse/encoding/undecodable/{self.name}")
+            return response
+        self.crawler.stats.inc_value(f"parse/encoding/repaired/{self.name}")
+        self.logger.warning("%s declares %s but is %s", response.url, response.encoding, guess.encoding)
+        return response.replace(encoding=guess.encoding)
+
     def on_error(self, failure):
         """Every failed request is logged and counted by kind; the crawl goes on."""
         request = failure.request
+        message = str(failure.value)
         if failure.check(HttpError):
             status = failure.value.response.status
             kind = f"http_{status}"
-        elif failure.check(TimeoutError, TCPTimedOutError):
+        elif failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
             kind = "timeout"
-        elif failure.check(DNSLookupError):
+        elif failure.check(DNSLookupError, CannotResolveHostError):
             kind = "dns"
-        elif failure.check(ConnectionRefusedError):
+        elif failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
             kind = "connection_refused"
+        elif failure.check(DownloadCancelledError) or (failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in message):
+            # over DOWNLOAD_MAXSIZE: announced or received (the handler's only cancellation
+            # besides timeouts), or while decompressing (HttpCompressionMiddleware)
+            kind = "too_large"
+        elif failure.check(IgnoreRequest) and "max redirections" in message:
+            kind = "too_many_redirects"
+        elif failure.check(IgnoreRequest) and "robots.txt" in message:
+            kind = "robots_forbidden"
         else:
             kind = type(failure.value).__name__
         what = "article" if request.meta.get("article") else "discovery"
         self.crawler.stats.inc_value(f"errors/{what}/{kind}")
         self.logger.warning("failed %s request %s: %s", what, request.url, kind)
+
+    def _dropped(self, request, spider=None):
+        """A redirect back to a URL of its own chain is dropped by the dupefilter: count the loop."""
+        if request.url in request.meta.get("redirect_urls", ()):
+            what = "article" if request.meta.get("article") else "discovery"
+            self.crawler.stats.inc_value(f"errors/{what}/redirect_loop")
+            self.logger.warning("failed %s request %s: redirect_loop", what, request.meta["redirect_urls"][0])
 
     # --- per-day counts -------------------------------------------------------------------
     def _count_day(self, item, response=None, spider=None):

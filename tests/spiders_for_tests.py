@@ -78,3 +78,81 @@ class RenderProbeSpider(scrapy.Spider):
         yield {"url": response.url, "paragraphs": paragraphs, "rendered": "playwright" in response.flags,
                "fallback": bool(response.meta.get("rendered_retry"))}
 
+
+# --- fault-injection tests (tests/test_faults.py, over tests/mirror.py) -------------------------
+import re  # noqa: E402
+
+from scrapy.utils.gz import gunzip, gzip_magic_number  # noqa: E402
+from scrapy.utils.sitemap import Sitemap  # noqa: E402
+
+from crawler.page import HtmlArticle  # noqa: E402
+from spiders.base import SiteSpider  # noqa: E402
+
+
+class MirrorArticle(HtmlArticle):
+    site = "baoquocte.vn"
+    title_css = ("h1",)
+    body_css = (".article-body",)
+
+
+class MirrorArticlesSpider(SiteSpider):
+    """A generic site spider for the mirror: sitemaps (index, ``.xml.gz``) and HTML listings
+    lead to ``/<slug>-<id>.html`` articles, read by :class:`MirrorArticle` and archived by
+    the project's pipelines. ``-a start=URL[,URL...]`` (default: baoquocte.vn's sitemap)."""
+
+    name = "test_mirror_articles"
+    site = "baoquocte.vn"
+    allowed_domains = ["baohatinh.vn", "baoquocte.vn", "vietnam.vn", "songoaivu.cantho.gov.vn"]
+    article_page = MirrorArticle
+    article_url_re = re.compile(r"-\d+\.html$")
+    foreign_affairs_source = True
+
+    def __init__(self, start: str = "https://baoquocte.vn/sitemap.xml", **kwargs):
+        super().__init__(**kwargs)
+        self.start_urls = [u for u in start.split(",") if u]
+
+    async def start(self):
+        for url in self.start_urls:
+            yield self.discovery_request(url, self.parse_discovery)
+
+    def parse_discovery(self, response):
+        if "sitemap" in response.url or gzip_magic_number(response):
+            yield from self.parse_sitemap(response)
+            return
+        for href in response.css("a::attr(href)").getall():
+            url = response.urljoin(href)
+            if self.is_article_url(url):
+                yield self.article_request(url)
+            elif url.startswith(("http://", "https://")):
+                yield scrapy.Request(url, callback=self.parse_discovery, errback=self.on_error)
+
+    def parse_sitemap(self, response):
+        body = response.body
+        try:
+            if gzip_magic_number(response):
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            sitemap = Sitemap(body)
+            entries = list(sitemap)
+        except Exception as exc:  # broken XML / gzip: counted, the crawl goes on
+            self.crawler.stats.inc_value("test/sitemap/unreadable")
+            self.logger.warning("unreadable sitemap %s: %r", response.url, exc)
+            return
+        self.crawler.stats.inc_value("test/sitemap/read")
+        for entry in entries:
+            loc = entry.get("loc") or ""
+            if not loc.startswith(("http://", "https://")):
+                self.crawler.stats.inc_value("test/sitemap/bad_loc")
+                continue
+            if sitemap.type == "sitemapindex":
+                yield self.discovery_request(loc, self.parse_discovery)
+            elif self.is_article_url(loc):
+                yield self.article_request(loc, meta={"sitemap_date": entry.get("lastmod")})
+            else:
+                yield self.discovery_request(loc, self.parse_discovery)
+
+    def closed(self, reason):
+        # one last MemoryUsage-style sample (peak RSS): a short crawl can end between two checks
+        import resource
+
+        self.crawler.stats.max_value("memusage/max", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+        super().closed(reason)

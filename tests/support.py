@@ -105,3 +105,16 @@ def crawled(log: str) -> dict[str, int]:
     import re
 
     return {m[2]: int(m[1]) for m in re.finditer(r"Crawled \((\d+)\) <GET (\S+)>", log)}
+
+
+def mirror_args(address: str) -> list[str]:
+    """``-s`` options sending a ``scrapy crawl`` to a tests.mirror.Mirror at ``address``.
+
+    ``-s DOWNLOADER_MIDDLEWARES=...`` replaces the whole dict, so the project's own entries
+    are kept and crawler.mirror.MirrorMiddleware is added at its priority (950).
+    """
+    from crawler import settings as project
+    from crawler.mirror import PRIORITY
+
+    middlewares = {**getattr(project, "DOWNLOADER_MIDDLEWARES", {}), "crawler.mirror.MirrorMiddleware": PRIORITY}
+    return ["-s", f"MIRROR_ADDRESS={address}", "-s", f"DOWNLOADER_MIDDLEWARES={json.dumps(middlewares)}"]
