@@ -311,21 +311,17 @@ class CanthoSpider(SiteSpider):
 
     # --- listing ----------------------------------------------------------------------------
     def listing_entries(self, response) -> list[tuple[str, str | None]]:
-        """(article URL, listing date text or None) for each item, in page order."""
+        """(article URL, listing date text or None) for each item, in page order; an item's
+        several links (title, image, "Read More »") count once, the title link first."""
         out: list[tuple[str, str | None]] = []
         for item in response.css("div.asset-abstract"):
-            hrefs = item.css("h3.asset-title a::attr(href), .asset-title a::attr(href)").getall() + \
-                item.css("a::attr(href)").getall()
-            for href in hrefs:
-                url = response.urljoin(href.strip())
-                if self.is_article_url(url):
-                    raw = " ".join(item.css(".metadata-publish-date ::text, .metadata-entry ::text, "
-                                            ".asset-metadata ::text").getall())
-                    out.append((url, raw or None))
-                    # the item's other links (image, "Read More »") are the same article
-                    out.extend((response.urljoin(h.strip()), raw or None) for h in hrefs
-                               if h is not href and self.is_article_url(response.urljoin(h.strip())))
-                    break
+            hrefs = item.css(".asset-title a::attr(href)").getall() + item.css("a::attr(href)").getall()
+            urls = [response.urljoin(h.strip()) for h in hrefs]
+            url = next((u for u in urls if self.is_article_url(u)), None)
+            if url:
+                raw = " ".join(item.css(".metadata-publish-date ::text, .metadata-entry ::text, "
+                                        ".asset-metadata ::text").getall())
+                out.append((url, normalize_line(raw) or None))
         if not out:  # unknown listing markup: every article link of the page
             for href in response.css("a::attr(href)").getall():
                 url = response.urljoin(href.strip())
