@@ -24,11 +24,6 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = True  # Liferay (Can Tho) keeps its session in a cookie instead of ;jsessionid
-DOWNLOADER_MIDDLEWARES = {
-    # dont_filter (discovery requests and their redirects) must not bypass allowed_domains
-    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-    "crawler.offsite.OffsiteMiddleware": 50,
-}
 
 # --- Scrapy 2.19 housekeeping ---------------------------------------------------------------
 #: the RemoteControl extension opens a local port and writes under ~/.local/state
@@ -54,6 +49,9 @@ ARCHIVE_DIR = "archive"
 
 # --- WARC record and replay (crawler.warc) ------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    # dont_filter (discovery requests and their redirects) must not bypass allowed_domains
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.offsite.OffsiteMiddleware": 50,
     # after Offsite (50) and RobotsTxt (100): a replay makes the same decisions as a live crawl
     "crawler.warc.WarcReplayMiddleware": 120,
     # below HttpCompression (590): records decoded bodies

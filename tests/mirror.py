@@ -270,7 +270,8 @@ class Mirror:
 
     @classmethod
     def load_warc(cls, path: str | Path, **kwargs) -> "Mirror":
-        """The ``response`` records of a WARC file (payload decoded from chunking/gzip)."""
+        """The ``response`` records of a WARC file (payload decoded from chunking/gzip); a URL
+        recorded more than once (a 503, then its retry) is served as its last record."""
         from warcio.archiveiterator import ArchiveIterator
 
         mirror = cls(**kwargs)

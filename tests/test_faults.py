@@ -294,6 +294,24 @@ def test_flaky_site_retries_show_in_stats(flaky_crawl):
     assert flaky_crawl["elapsed"] < 45
 
 
+def test_flaky_site_warc_holds_real_urls_and_replays_in_the_mirror(flaky_crawl):
+    """Recorded through the mirror (crawler.warc, when enabled), the WARC names the real URLs
+    only, and Mirror.load_warc serves that recording again."""
+    warcs = sorted((flaky_crawl["archive"] / "warc").glob("*.warc*"))
+    if not warcs:
+        pytest.skip("no WARC recorded (ARCHIVE_WARC off or crawler.warc not enabled)")
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(warcs[0], "rb") as fh:
+        uris = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)
+                if r.rec_type in ("request", "response")]
+    assert uris and not [u for u in uris if "127.0.0.1" in u]
+    with Mirror.load_warc(warcs[0]) as replay:
+        for i in (0, 29, 59):
+            status, _, body = _get(replay, article_url(i))
+            assert status == 200 and f"(bài {i})".encode() in body
+
+
 # --- a hostile site: permanent failures, bombs, XXE, off-site, charsets ----------------------------
 CP1258_TITLE = "Thứ trưởng Ngoại giao tiếp Đại sứ Hàn Quốc tại Hà Nội"
 LYING_TITLE = "Việt Nam – Lào: tăng cường hợp tác đối ngoại địa phương"
