@@ -235,8 +235,9 @@ class CanthoArticle(HtmlArticle):
                  if p.casefold() not in UI_LINES and p.casefold() != IMAGE_ALT and not p.startswith("«")
                  and not FOOTER_LINE_RE.match(p)]
         caption = self._caption
-        if paras and caption and paras[0].startswith(caption) and is_image_caption(paras[0]):
-            paras = paras[1:]
+        first = next((i for i, p in enumerate(paras) if caption and p.startswith(caption)), None)
+        if first is not None and is_image_caption(paras[first]):
+            paras = paras[:first] + paras[first + 1:]  # the text right under the image is its caption
         return paras
 
     @cached_property

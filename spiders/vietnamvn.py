@@ -351,8 +351,10 @@ class VietnamvnArticle(HtmlArticle):
     def source_block(self) -> dict:
         """The paper's name, its logo alt and the day, from the short line after the H1."""
         start = self.h1
-        nodes = start.xpath("following::*") if start is not None else self.scope.xpath(".//*")
-        for el in nodes[:600]:
+        nodes = start.xpath("following::*")[:600] if start is not None else self.scope.xpath(".//*")[:600]
+        if start is not None:  # a page may put the line above its title [I]: the scope before the H1 next
+            nodes += [el for el in start.xpath("preceding::*") if _inside(el, self.scope)][-100:]
+        for el in nodes:
             if _tag(el) in _SKIP_TAGS or not _tag(el):
                 continue
             raw = el.xpath("string(.)")
@@ -482,6 +484,8 @@ class VietnamvnArticle(HtmlArticle):
         lines = extract.paragraphs(Selector(root=self._pruned_container()), _EXCLUDE)
         language = self.language()
         title, lead = self.title(), self.lead()
+        if self.h1 is not None and _inside(self.h1, self.container) and title in lines:
+            lines = lines[lines.index(title) + 1:]  # no body block of its own: the body starts under the title
         source_text = self.source_block["text"]
         out: list[str] = []
         skip_next = False
@@ -629,9 +633,7 @@ class VietnamvnSpider(SiteSpider):
     # --- sitemaps -------------------------------------------------------------------------
     def sitemap_body(self, response) -> bytes | None:
         """The XML of a sitemap response, gunzipped (within DOWNLOAD_MAXSIZE) when it is a .gz."""
-        if isinstance(response, XmlResponse):
-            return response.body
-        if gzip_magic_number(response):
+        if gzip_magic_number(response):  # first: a .gz may come typed as XML
             max_size = response.meta.get("download_maxsize",
                                          getattr(self, "download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE")))
             try:
@@ -639,7 +641,8 @@ class VietnamvnSpider(SiteSpider):
             except (ValueError, OSError) as exc:  # too big once decompressed, or a broken gzip
                 self.logger.warning("cannot gunzip sitemap %s: %r", response.url, exc)
                 return None
-        if response.url.split("?", 1)[0].endswith((".xml", ".xml.gz")) or response.body.lstrip()[:1] == b"<":
+        if isinstance(response, XmlResponse) or response.url.split("?", 1)[0].endswith((".xml", ".xml.gz")) \
+                or response.body.lstrip()[:1] == b"<":
             return response.body
         return None
 
