@@ -30,7 +30,7 @@ from tests.mirror import (
     TRANSIENT_FAULTS, Fault, Mirror, Page, gzip_bomb, gzipped, html, malformed_sitemap, oversized, redirect,
     sitemap, xml,
 )
-from tests.support import mirror_args, read_jsonl, scrapy_crawl, stats_from_log
+from tests.support import FIXTURES, mirror_args, read_jsonl, scrapy_crawl, stats_from_log
 
 SITE = "https://baoquocte.vn"
 ALLOWED_HOSTS = {"baohatinh.vn", "baoquocte.vn", "vietnam.vn", "songoaivu.cantho.gov.vn"}
@@ -509,12 +509,20 @@ def test_real_baoquocte_spider_on_a_flaky_mirror(tmp_path):
         pytest.skip("spiders.baoquocte has no BaoquocteSpider yet")
     urls = [f"{SITE}/ngoai-giao-viet-nam-su-kien-{100 + i}.html" for i in range(25)]
     pages = {u: html(baoquocte_article_html(i)) for i, u in enumerate(urls)}
+    # the spider's saved pages (tests/fixtures/baoquocte), listed first in the feed
+    fixtures = {}
+    for case in sorted((FIXTURES / "baoquocte").glob("*.expected.json")):
+        spec = json.loads(case.read_text(encoding="utf-8"))
+        fixtures[spec["url"]] = spec["expected"]
+        pages[spec["url"]] = html(case.with_name(case.name.replace(".expected.json", ".html")).read_bytes())
+    urls = list(fixtures) + urls
     items = "".join(f"<item><title>{i}</title><link>{u}</link><pubDate>Thu, {1 + i % 28:02d} Oct 2026 09:15:00 +0700"
-                    f"</pubDate></item>" for i, u in enumerate(urls[:15]))
+                    f"</pubDate></item>" for i, u in enumerate(urls[:15 + len(fixtures)]))
     rss = f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'
     pages[f"{SITE}/rss_feed/ngoai-giao"] = xml(rss, "application/rss+xml")
+    listed = urls[10 + len(fixtures):]  # the last 15, 5 of them also in the feed
     cards = "".join(f'<div class="article"><h3 class="article-title"><a href="{u.removeprefix(SITE)}">{i}</a></h3>'
-                    f'<span class="time">{1 + i % 28:02d}/10/2026</span></div>' for i, u in enumerate(urls[10:], 10))
+                    f'<span class="time">{1 + i % 28:02d}/10/2026</span></div>' for i, u in enumerate(listed))
     pages[f"{SITE}/ngoai-giao"] = html(f'<html><body><div class="bx-listing">{cards}</div></body></html>')
     pages[f"{SITE}/robots.txt"] = ROBOTS
     archive = tmp_path / "archive"
@@ -524,8 +532,12 @@ def test_real_baoquocte_spider_on_a_flaky_mirror(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert stats["finish_reason"] == "finished"
     assert faults and stats["retry/count"] >= sum(f.times for f in faults.values() if f.kind != "reset")
-    archived_urls = [url for url, _ in archived(archive)]
-    assert sorted(archived_urls) == sorted(urls)
+    rows = dict(archived(archive))
+    assert sorted(rows) == sorted(urls)
+    for url, expected in fixtures.items():  # the same fields as the page objects give offline
+        got = json.loads(rows[url])
+        assert {k: got[k] for k in ("title", "lead", "body") if k in expected} == \
+            {k: expected[k] for k in ("title", "lead", "body") if k in expected}, url
     assert Counter(line["canonical_url"] for line in jsonl_lines(archive)) == Counter(urls)
     assert mirror.requested_hosts() == {"baoquocte.vn"}
     assert not [k for k in stats if k.startswith(("errors/", "parse/crash", "parse/error"))]
