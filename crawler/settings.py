@@ -58,7 +58,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.warc.WarcRecorderMiddleware": 585,
     # above Redirect (600): records the 3xx responses RedirectMiddleware consumes
     "crawler.warc.WarcRedirectRecorderMiddleware": 650,
+    # last before the download: tests and benchmarks map the sites' hosts onto a local mirror
+    # (inactive unless MIRROR_ADDRESS="127.0.0.1:PORT" is set)
+    "crawler.mirror.MirrorMiddleware": 950,
 }
+MIRROR_ADDRESS = None
 #: record every live http(s) response under <ARCHIVE_DIR>/warc (WARC_DIR overrides)
 ARCHIVE_WARC = True
 WARC_DIR = None
