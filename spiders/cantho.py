@@ -397,7 +397,6 @@ class CanthoSpider(SiteSpider):
                 self.logger.info("listing page %d: all %d articles already seen: stop", page, seen)
         elif not new and not state["go_on"]:
             self.logger.info("listing page %d: nothing new in range: stop", page)
-            self._stat("stopped_older")
         yield from self._maybe_next(page)
 
     def _maybe_next(self, page: int):

@@ -19,6 +19,7 @@ Everything this project knows about vietnam.vn lives in this module (see SITES.m
 """
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -427,7 +428,7 @@ class VietnamvnArticle(HtmlArticle):
     def _pruned_container(self):
         """A copy of the body container without related boxes, image-table captions and captions
         under bare images."""
-        root = etree.fromstring(etree.tostring(self.container))
+        root = copy.deepcopy(self.container)
         targets = []
         for el in root.iter():
             if not _tag(el):
