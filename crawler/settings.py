@@ -89,3 +89,9 @@ TEXT_PARSERS = [
     "spiders.cantho.CanthoText",
     "spiders.vietnamvn.VietnamvnText",
 ]
+
+# --- site spiders ------------------------------------------------------------------------------
+#: vietnamvn incremental runs (no since/until) read this many last daily sitemaps (-a incremental_days=N)
+VIETNAMVN_INCREMENTAL_DAYS = 2
+#: cantho: never walk more listing pages than this in one run
+CANTHO_MAX_PAGES = 200
