@@ -114,6 +114,9 @@ _HOME_CRUMBS = frozenset({"trang chủ", "home", ""})
 #: nodes inside which a date or byline belongs to another article (related boxes, cards)
 _OTHER_ARTICLE = ("contains(@class,'related') or contains(@class,'story') or self::aside or self::footer"
                   " or self::nav or (self::header and not(.//h1))")
+#: parts of a listing page that are not the listing (their links are other sections' articles)
+_PAGE_FURNITURE = ("self::aside or self::nav or self::header or self::footer or contains(@class,'sidebar')"
+                   " or contains(@class,'most-read') or contains(@class,'box-most')")
 #: a date or byline element in an unknown layout: the first one after the headline
 _NEAR_TITLE = "(//h1)[1]/following::*[contains(@class,'{0}')][not(ancestor-or-self::*[{1}])][position() <= 12]"
 
@@ -371,6 +374,7 @@ class BaohatinhSpider(SiteSpider):
     categories = (f"{HOME}/chinh-tri/", f"{HOME}/the-gioi/")
     #: links to articles on category pages [C]
     link_css = "a.cms-link[href]"
+    _link_xpath = "//a[contains(concat(' ', normalize-space(@class), ' '), ' cms-link ')][@href]"
     #: "next page" on a category page: the scheme is unknown [?], so rel=next and usual pagers
     next_page_css = ('link[rel="next"]::attr(href)', 'a[rel="next"]::attr(href)',
                      ".pagination a.next::attr(href)", ".pagination__next::attr(href)",
@@ -504,7 +508,9 @@ class BaohatinhSpider(SiteSpider):
         return self.queue_article(url, meta={"listing_date": raw_date} if raw_date else None)
 
     def category_links(self, response) -> list[str]:
-        hrefs = response.css(f"{self.link_css}::attr(href)").getall()
+        """The category's own article links, not the sidebar's "most read" or the header and footer."""
+        hrefs = response.xpath(f"{self._link_xpath}[not(ancestor::*[{_PAGE_FURNITURE}])]/@href").getall() \
+            or response.css(f"{self.link_css}::attr(href)").getall()
         links = [response.urljoin(h.strip()) for h in hrefs]
         articles = [u for u in links if self.is_article_url(u)]
         if not articles:  # the link class changed: any article-shaped link on the page

@@ -116,6 +116,16 @@ _LEAD_OWN_TEXT = ("./text() | ./*[not(self::div or self::table or self::ul or se
                   " or self::script or self::style or self::figure or self::img)]//text()")
 
 
+def _largest_block_node(sel):
+    """The element whose direct ``<p>`` children hold the most text (as crawler.extract.largest_block)."""
+    best, best_len = None, 0
+    for parent in sel.xpath("//*[p]"):
+        length = sum(len(" ".join(p.css("::text").getall()).strip()) for p in parent.xpath("./p"))
+        if length > best_len:
+            best, best_len = parent, length
+    return best
+
+
 def _is_byline(text: str) -> bool:
     name = _BYLINE_LABEL_RE.sub("", text).split("/")[0].strip()
     return 0 < word_count(name) <= 6 and looks_like_name(name) and not _VISIBLE_DATE_RE.search(name)
@@ -276,6 +286,18 @@ class BaoquocteArticle(HtmlArticle):
 
     def tags(self) -> list[str]:
         return [t.lstrip("#").strip() for t in super().tags() if t.lstrip("#").strip()]
+
+    def images(self) -> list[dict]:
+        images = super().images()
+        if images or any(self.sel.css(q) for q in self.body_css):
+            return images
+        from crawler import extract
+
+        container = _largest_block_node(self.sel)  # the same block the body fallback read
+        if container is None:
+            return []
+        exclude = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
+        return extract.images(container, self.response.urljoin, exclude)
 
 
 # --- discovery --------------------------------------------------------------------------------

@@ -1,0 +1,163 @@
+"""The baohatinh spider replayed fully offline from a WARC built from the fixtures.
+
+The recording (tests/fixtures/baohatinh/replay/manifest.json) is the site as seen on
+28/12/2023: the sitemap index (monthly news sitemaps 2023-10..2024-1, one gzipped, plus
+decoys), the home RSS feed, the /chinh-tri/ and /the-gioi/ category pages (two pages each),
+the hand-written article fixtures and filler articles; anything else is a 404 from the
+replay middleware. Backfill range used here: 28/11/2023 .. 20/12/2023.
+"""
+import json
+
+import pytest
+
+from tests.support import FIXTURES, crawled, read_jsonl, replay_args, scrapy_crawl, stats_from_log, warc_from_manifest
+
+H = "https://baohatinh.vn"
+SITE_DIR = FIXTURES / "baohatinh"
+SINCE, UNTIL = "2023-11-28", "2023-12-20"
+
+
+def fixture_spec(name):
+    return json.loads((SITE_DIR / f"{name}.expected.json").read_text(encoding="utf-8"))
+
+
+SEED = fixture_spec("seed001_hoi-nghi-ngoai-vu-post254817")
+JSONLD = fixture_spec("jsonld_bolikhamxay-post255043")
+NOMETA = fixture_spec("nometa_xuc-tien-dau-tu-han-quoc-post254602")
+OFFTOPIC = fixture_spec("offtopic_vu-xuan-post254155")
+CHANGED = fixture_spec("changed-layout_dai-su-australia-post255478")
+
+KHAMMOUANE = f"{H}/ha-tinh-don-doan-cong-tac-tinh-khammouane-lao-post253811.html"  # lastmod 23:45Z on 27/11 = 28/11 in Hanoi
+KIEU_BAO = f"{H}/kieu-bao-ha-tinh-tai-han-quoc-huong-ve-que-huong-post253902.html"
+NO_LASTMOD = f"{H}/so-ngoai-vu-tong-ket-cong-tac-thong-tin-doi-ngoai-post254230.html"
+#: in range, on topic: what a default backfill archives
+IN_RANGE_FA = {KHAMMOUANE, KIEU_BAO, NO_LASTMOD, NOMETA["url"], SEED["url"], JSONLD["url"]}
+#: read, then dropped by the scope pipeline (kept with -a scope=all)
+IN_RANGE_OFF_TOPIC = {OFFTOPIC["url"]}
+SITEMAP_INDEX = f"{H}/sitemap.xml"
+NEEDED_SITEMAPS = {SITEMAP_INDEX, f"{H}/sitemaps/news-2023-11.xml", f"{H}/sitemaps/news-2023-12.xml.gz"}
+
+
+def run(tmp, archive, name, *args):
+    out = tmp / f"{name}.jsonl"
+    proc = scrapy_crawl("baohatinh", *replay_args(tmp / "site.warc.gz", tmp / archive), "-O", str(out), *args)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    stats = stats_from_log(proc.stderr)
+    assert stats.get("finish_reason") == "finished"
+    return {"items": read_jsonl(out), "stats": stats, "crawled": crawled(proc.stderr), "log": proc.stderr}
+
+
+def articles(fetched):
+    return {u for u in fetched if u.endswith(".html") and "-post" in u}
+
+
+@pytest.fixture(scope="module")
+def crawls(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("baohatinh_replay")
+    warc_from_manifest(SITE_DIR / "replay" / "manifest.json", tmp / "site.warc.gz")
+    backfill = run(tmp, "archive", "backfill", "-a", f"since={SINCE}", "-a", f"until={UNTIL}")
+    incremental = run(tmp, "archive", "incremental", "-a", "pages=2")
+    again = run(tmp, "archive", "again", "-a", "pages=2")
+    scope_all = run(tmp, "archive-all", "scope-all", "-a", f"since={SINCE}", "-a", f"until={UNTIL}", "-a", "scope=all")
+    gone_feed = run(tmp, "archive-404", "gone-feed", "-a", "pages=1", "-a", f"feed={H}/rss/the-gioi.rss")
+    return {"backfill": backfill, "incremental": incremental, "again": again, "scope_all": scope_all,
+            "gone_feed": gone_feed}
+
+
+# --- backfill ----------------------------------------------------------------------------------
+
+def test_backfill_yields_exactly_the_in_range_articles_once(crawls):
+    items = crawls["backfill"]["items"]
+    assert sorted(i["url"] for i in items) == sorted(IN_RANGE_FA)
+    assert len({i["canonical_url"] for i in items}) == len(items)
+    for item in items:
+        assert item["site"] == "baohatinh.vn" and item["language"] == "vi" and item["foreign_affairs"] is True
+        assert SINCE <= item["published_at"][:10] <= UNTIL
+        assert not item["lead"].startswith("(Baohatinh.vn)")
+
+
+def test_backfill_items_match_the_page_fixtures(crawls):
+    by_url = {i["url"]: i for i in crawls["backfill"]["items"]}
+    for spec in (SEED, JSONLD, NOMETA):
+        item = by_url[spec["url"]]
+        assert {k: item[k] for k in spec["expected"]} == spec["expected"], spec["url"]
+    khammouane = by_url[KHAMMOUANE]
+    assert khammouane["published_at"] == "2023-11-28T06:30:00+07:00"
+    assert khammouane["authors"] == ["Đình Nhất"] and khammouane["section"] == "Chính trị"
+    assert by_url[NO_LASTMOD]["published_at"].startswith("2023-12-08")
+
+
+def test_backfill_fetches_only_what_the_range_needs(crawls):
+    fetched = crawls["backfill"]["crawled"]
+    sitemaps = {u for u in fetched if "sitemap" in u}
+    assert sitemaps == NEEDED_SITEMAPS  # not Oct 2023 nor Jan 2024, no decoy sitemaps
+    assert articles(fetched) == IN_RANGE_FA | IN_RANGE_OFF_TOPIC
+    assert all(fetched[u] == 200 for u in articles(fetched) | sitemaps)
+    assert not [u for u in fetched if "/rss/" in u or "/chinh-tri/" in u or "/the-gioi/" in u or "/tv/" in u]
+    stats = crawls["backfill"]["stats"]
+    assert stats["discovery/baohatinh/sitemaps"] == 3
+    assert stats["discovery/baohatinh/sitemaps_skipped_out_of_range"] == 2
+    assert stats["discovery/baohatinh/articles_queued"] == 7
+    assert stats["discovery/baohatinh/undated_queued"] == 1
+    # 3 in November before the 28th; 9 in December after the 20th, among them 18:30Z on 20/12
+    # (21/12 01:30 in Hanoi)
+    assert stats["discovery/baohatinh/skipped_out_of_range"] == 3 + 9
+    assert stats["discovery/baohatinh/skipped_not_article"] == 1  # the /tv/ item
+    assert stats["pipeline/scope/dropped_off_topic"] == 1
+    assert "pipeline/dates/dropped/out_of_range" not in stats
+    assert stats["item_scraped_count"] == len(IN_RANGE_FA)
+
+
+def test_off_topic_article_is_kept_with_scope_all(crawls):
+    default = {i["url"] for i in crawls["backfill"]["items"]}
+    everything = {i["url"]: i for i in crawls["scope_all"]["items"]}
+    assert OFFTOPIC["url"] not in default
+    assert set(everything) == IN_RANGE_FA | IN_RANGE_OFF_TOPIC
+    off = everything[OFFTOPIC["url"]]
+    assert off["foreign_affairs"] is False
+    assert {k: off[k] for k in OFFTOPIC["expected"]} == OFFTOPIC["expected"]
+
+
+# --- incremental ---------------------------------------------------------------------------------
+
+def test_incremental_run_fetches_only_what_the_archive_lacks(crawls):
+    run = crawls["incremental"]
+    fetched = run["crawled"]
+    assert not articles(fetched) & (IN_RANGE_FA | IN_RANGE_OFF_TOPIC)  # the backfill's articles: not again
+    assert run["stats"]["incremental/skipped_seen"] >= 6
+    assert {f"{H}/rss/home.rss", f"{H}/chinh-tri/", f"{H}/the-gioi/",
+            f"{H}/chinh-tri/?page=2", f"{H}/the-gioi/?page=2"} <= set(fetched)
+    assert f"{H}/chinh-tri/?page=3" not in fetched  # -a pages=2
+    assert not [u for u in fetched if "sitemap" in u]
+    new = articles(fetched)
+    assert CHANGED["url"] in new
+    assert not [u for u in new if "/tv/" in u or "/video/" in u]  # non-article links are ignored
+    assert all(fetched[u] == 200 for u in new)
+    items = {i["url"]: i for i in run["items"]}
+    assert {k: items[CHANGED["url"]][k] for k in CHANGED["expected"]} == CHANGED["expected"]
+    assert all(i["foreign_affairs"] for i in items.values())
+    # traffic police, vegetable prices, two provincial meetings: read, tagged off-topic, not archived
+    off_topic = {f"{H}/ra-quan-cao-diem-dam-bao-an-toan-giao-thong-dip-tet-duong-lich-post255530.html",
+                 f"{H}/gia-rau-xanh-tang-nhe-dip-cuoi-nam-post255401.html",
+                 f"{H}/hoi-nghi-ban-chap-hanh-dang-bo-tinh-lan-thu-16-post253790.html",
+                 f"{H}/hoi-dong-nhan-dan-tinh-chat-van-ve-giai-phong-mat-bang-post253688.html"}
+    assert new - set(items) == off_topic
+    assert run["stats"]["pipeline/scope/dropped_off_topic"] == len(off_topic)
+
+
+def test_second_incremental_run_fetches_no_article_again(crawls):
+    run = crawls["again"]
+    fetched = run["crawled"]
+    assert articles(fetched) == set()
+    assert run["items"] == []
+    assert run["stats"]["incremental/skipped_seen"] > 0
+    assert run["stats"]["discovery/baohatinh/pagination_stopped_seen"] == 2
+    assert f"{H}/chinh-tri/?page=2" not in fetched and f"{H}/the-gioi/?page=2" not in fetched
+
+
+def test_a_gone_feed_is_counted_and_the_categories_still_work(crawls):
+    run = crawls["gone_feed"]
+    assert run["crawled"][f"{H}/rss/the-gioi.rss"] == 404
+    assert run["stats"]["errors/discovery/http_404"] == 1
+    assert CHANGED["url"] in articles(run["crawled"])
+    assert run["items"]
