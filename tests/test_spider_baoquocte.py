@@ -1,0 +1,171 @@
+"""The baoquocte spider replayed fully offline from a WARC built from the fixtures.
+
+The recording (tests/fixtures/baoquocte/replay/manifest.json) is the diplomacy section as
+seen on 28/12/2023: four listing pages (``/ngoai-giao`` then ``&s_cond=&BRSR=15/30/45``,
+15 cards each, three a day from 28/12 back to 9/12, newest first; two cards carry no date),
+the section's RSS feed (the newest 15), the hand-written article fixtures and filler
+articles for pages 1-3; anything else is a 404 from the replay middleware.
+Backfill range used here: 17/12/2023 .. 20/12/2023 (on listing pages 2 and 3).
+"""
+import json
+import re
+
+import pytest
+
+from tests.support import FIXTURES, crawled, read_jsonl, replay_args, scrapy_crawl, stats_from_log, warc_from_manifest
+
+H = "https://baoquocte.vn"
+SITE_DIR = FIXTURES / "baoquocte"
+SINCE, UNTIL = "2023-12-17", "2023-12-20"
+LISTING = [f"{H}/ngoai-giao"] + [f"{H}/ngoai-giao&s_cond=&BRSR={n}" for n in (15, 30, 45)]
+FEED = f"{H}/rss_feed/ngoai-giao"
+ARTICLE = re.compile(r"^https://baoquocte\.vn/[\w-]+-\d+\.html$")
+
+
+def spec(name):
+    return json.loads((SITE_DIR / f"{name}.expected.json").read_text(encoding="utf-8"))
+
+
+FULL = spec("full-meta_hoi-nghi-ngoai-giao-32-252871")
+NOMETA = spec("nometa_tham-van-lanh-su-viet-lao-252788")
+CHANGED = spec("changed-layout_bao-ho-cong-dan-252640")
+BYLINE = spec("byline-title_ngoai-giao-2023-252655")
+
+
+def manifest_articles():
+    rows = json.loads((SITE_DIR / "replay" / "manifest.json").read_text(encoding="utf-8"))
+    return {r["url"] for r in rows if ARTICLE.match(r["url"])}
+
+
+def cards(page):
+    """``(url, day or None)`` of each card on a recorded listing page, read with plain regexes."""
+    name = "ngoai-giao.html" if page == 1 else f"ngoai-giao_BRSR{(page - 1) * 15}.html"
+    html = (SITE_DIR / "replay" / name).read_text(encoding="utf-8")
+    listing = html[html.index('<div class="bx-listing'):html.index("__MB_ARTICLE_PAGING")]
+    out = []
+    for block in listing.split('<div class="article">')[1:]:
+        url = re.search(r'<h3 class="article-title"><a href="([^"]+)"', block)[1]
+        day = re.search(r'<span class="time">\d\d:\d\d \| (\d\d)/(\d\d)/(\d{4})', block)
+        out.append((url, f"{day[3]}-{day[2]}-{day[1]}" if day else None))
+    return out
+
+
+ALL_CARDS = [c for page in (1, 2, 3, 4) for c in cards(page)]
+IN_RANGE = {u for u, d in ALL_CARDS if d and SINCE <= d <= UNTIL}
+UNDATED = {u for u, d in ALL_CARDS if d is None}
+UNDATED_IN_RANGE = {u for u in UNDATED if "israel" in u}  # its page says 19/12
+UNDATED_OUT = UNDATED - UNDATED_IN_RANGE  # its page says 16/12: read, then dropped
+
+
+def run(tmp, archive, name, *args):
+    out = tmp / f"{name}.jsonl"
+    proc = scrapy_crawl("baoquocte", *replay_args(tmp / "site.warc.gz", tmp / archive), "-O", str(out), *args)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    stats = stats_from_log(proc.stderr)
+    assert stats.get("finish_reason") == "finished"
+    return {"items": read_jsonl(out), "stats": stats, "crawled": crawled(proc.stderr), "log": proc.stderr}
+
+
+def articles(fetched):
+    return {u for u in fetched if ARTICLE.match(u)}
+
+
+@pytest.fixture(scope="module")
+def crawls(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("baoquocte_replay")
+    warc_from_manifest(SITE_DIR / "replay" / "manifest.json", tmp / "site.warc.gz")
+    backfill = run(tmp, "archive", "backfill", "-a", f"since={SINCE}", "-a", f"until={UNTIL}")
+    incremental = run(tmp, "archive", "incremental", "-a", "pages=2")
+    again = run(tmp, "archive", "again", "-a", "pages=2")
+    first = run(tmp, "fresh", "first-incremental")  # default: at most 3 listing pages
+    gone_feed = run(tmp, "archive-404", "gone-feed", "-a", "pages=1", "-a", f"feed={H}/rss/the-gioi.rss")
+    return {"backfill": backfill, "incremental": incremental, "again": again, "first": first, "gone_feed": gone_feed}
+
+
+def test_recording_is_what_the_docstring_says():
+    assert len(ALL_CARDS) == 60 and len({u for u, _ in ALL_CARDS}) == 60
+    assert len(IN_RANGE) == 11 and len(UNDATED_IN_RANGE) == 1 and len(UNDATED_OUT) == 1
+    assert {FULL["url"], NOMETA["url"], CHANGED["url"], BYLINE["url"]} <= IN_RANGE
+    assert IN_RANGE | UNDATED <= manifest_articles()
+
+
+# --- backfill ----------------------------------------------------------------------------------
+
+def test_backfill_yields_exactly_the_in_range_articles_once(crawls):
+    items = crawls["backfill"]["items"]
+    assert sorted(i["url"] for i in items) == sorted(IN_RANGE | UNDATED_IN_RANGE)
+    assert len({i["canonical_url"] for i in items}) == len(items) == 12
+    for item in items:
+        assert item["site"] == "baoquocte.vn" and item["language"] == "vi" and item["foreign_affairs"] is True
+        assert SINCE <= item["published_at"][:10] <= UNTIL
+        assert item["title"] and item["authors"] and not item["lead"].startswith("TGVN")
+        assert "Theo dõi" not in item["body"] and "Tin liên quan" not in item["body"]
+
+
+def test_backfill_items_match_the_page_fixtures(crawls):
+    by_url = {i["url"]: i for i in crawls["backfill"]["items"]}
+    for expected in (FULL, NOMETA, CHANGED, BYLINE):
+        item = by_url[expected["url"]]
+        assert {k: item[k] for k in expected["expected"]} == expected["expected"], expected["url"]
+
+
+def test_backfill_fetches_only_what_the_range_needs(crawls):
+    fetched = crawls["backfill"]["crawled"]
+    # page 1 is all newer than the range, page 3 reaches past it: page 4 is never read
+    assert [u for u in LISTING if u in fetched] == LISTING[:3]
+    assert FEED not in fetched
+    assert articles(fetched) == IN_RANGE | UNDATED  # an undated card must be read to be placed
+    assert all(fetched[u] == 200 for u in fetched if not u.endswith("/robots.txt"))
+    stats = crawls["backfill"]["stats"]
+    assert stats["discovery/baoquocte/listing_pages"] == 3
+    assert stats["discovery/baoquocte/articles_queued"] == 13
+    assert stats["discovery/baoquocte/undated_queued"] == 2
+    assert stats["discovery/baoquocte/skipped_out_of_range"] == 45 - 13
+    assert stats["discovery/baoquocte/pagination_stopped_since"] == 1
+    assert stats["pipeline/dates/dropped/out_of_range"] == 1  # the undated card of 16/12
+    assert stats["item_scraped_count"] == 12
+
+
+# --- incremental ---------------------------------------------------------------------------------
+
+def test_incremental_run_after_backfill_fetches_only_new_articles(crawls):
+    run = crawls["incremental"]
+    fetched = run["crawled"]
+    assert FEED in fetched and LISTING[0] in fetched and LISTING[1] in fetched
+    assert LISTING[2] not in fetched  # -a pages=2
+    backfilled = IN_RANGE | UNDATED
+    assert not articles(fetched) & backfilled
+    page1, page2 = {u for u, _ in cards(1)}, {u for u, _ in cards(2)}
+    assert articles(fetched) == (page1 | page2) - backfilled
+    assert run["stats"]["incremental/skipped_seen"] == len(page2 & backfilled)
+    assert all(fetched[u] == 200 for u in articles(fetched))
+    assert len(run["items"]) == len(articles(fetched))
+    assert all(i["published_at"] and i["authors"] for i in run["items"])
+
+
+def test_second_incremental_run_fetches_no_article_again(crawls):
+    run = crawls["again"]
+    fetched = run["crawled"]
+    assert articles(fetched) == set() and run["items"] == []
+    assert run["stats"]["incremental/skipped_seen"] == 15  # the feed's 15 (page 1 repeats them)
+    assert run["stats"]["discovery/baoquocte/pagination_stopped_seen"] == 1
+    assert LISTING[1] not in fetched
+
+
+def test_first_incremental_run_reads_the_feed_and_at_most_three_pages(crawls):
+    run = crawls["first"]
+    fetched = run["crawled"]
+    assert [u for u in LISTING if u in fetched] == LISTING[:3]
+    assert run["stats"]["discovery/baoquocte/pagination_stopped_max_pages"] == 1
+    expected = {u for page in (1, 2, 3) for u, _ in cards(page)}
+    assert articles(fetched) == expected
+    assert len(run["items"]) == 45 and len({i["canonical_url"] for i in run["items"]}) == 45
+    assert run["stats"]["discovery/baoquocte/articles_queued"] == 45  # the feed and page 1 overlap
+
+
+def test_a_gone_feed_is_counted_and_the_listing_still_works(crawls):
+    run = crawls["gone_feed"]
+    assert run["crawled"][f"{H}/rss/the-gioi.rss"] == 404
+    assert run["stats"]["errors/discovery/http_404"] == 1
+    assert articles(run["crawled"]) == {u for u, _ in cards(1)}
+    assert len(run["items"]) == 15
