@@ -48,11 +48,17 @@ IMAGE_ALT = "hình đại diện"
 FOOTER_LINES = frozenset({"photos", "hình ảnh", "ads", "quảng cáo", "hit counter", "online", "total",
                           "lượt truy cập", "đang truy cập", "tổng lượt truy cập", "other news", "các tin khác",
                           "tin khác", "related news", "tin liên quan"})
-FOOTER_PREFIXES = ("- ", "© ", "©", "Address:", "Địa chỉ:", "Tel", "Điện thoại")
+
 #: the same footer lines, strictly (the HTML body never ends on a cut: these are only dropped)
 FOOTER_LINE_RE = re.compile(r"^(?:©|Copyright\b|Address\s*:|Địa chỉ\s*:|Tel\s*[:.]|Điện thoại\s*:|Fax\s*:|Email\s*:"
                             r"|Hit Counter$|Online\s*:?\s*\d*$|Total\s*:?\s*[\d.,]*$)", re.IGNORECASE)
 CAPTION_MAX_WORDS = 50
+
+
+def _is_footer(line: str) -> bool:
+    """A side-portlet title or a footer line (also as an item of the "- …" list before it)."""
+    bare = line[2:] if line.startswith("- ") else line
+    return bare.casefold() in FOOTER_LINES or bool(FOOTER_LINE_RE.match(bare))
 BYLINE_MAX_WORDS = 6
 
 #: Liferay's locale prefix before /web/ (``/en``, ``/vi``, ``/en_US``)
@@ -142,9 +148,10 @@ class CanthoText(TextArticle):
             i += 1
             if i < len(lines) and is_image_caption(lines[i]):
                 caption, i = lines[i], i + 1
-        end = next((j for j in range(i, len(lines))
-                    if folded[j] in FOOTER_LINES or lines[j].startswith(FOOTER_PREFIXES)), len(lines))
+        end = next((j for j in range(i, len(lines)) if _is_footer(lines[j])), len(lines))
         body = [line for line in lines[i:end] if line.casefold() != IMAGE_ALT]
+        while body and body[-1].startswith("- "):  # the list of the section's other articles
+            body.pop()
         body, authors = split_byline(body)
         return {"title": title, "body": body, "caption": caption, "authors": authors}
 

@@ -168,11 +168,12 @@ class VietnamvnText(TextArticle):
             end = footer[0] if footer[0] >= 0 else footer[1]
             if footer[0] >= 0:
                 original = source_label(lines[footer[0]]) or None
-        source_idx = next((i for i in range(start, end) if SOURCE_LINE_RE.match(lines[i])), None)
+        source_idx = next((i for i in range(start, min(end, start + 6)) if SOURCE_LINE_RE.match(lines[i])
+                           or (SOURCE_LINE_LOOSE_RE.match(lines[i]) and len(lines[i]) <= 100)), None)
         title = lead = source = day = None
         if source_idx is not None:
-            m = SOURCE_LINE_RE.match(lines[source_idx])
-            source, day = m["name"].strip(), m["date"]
+            m = SOURCE_LINE_RE.match(lines[source_idx]) or SOURCE_LINE_LOOSE_RE.match(lines[source_idx])
+            source, day = m["name"].strip(" |·•-") or None, lines[source_idx][m.start("date"):]
             head = lines[start:source_idx]
             body = lines[source_idx + 1:end]
         else:
