@@ -121,6 +121,14 @@ _PAGE_FURNITURE = ("self::aside or self::nav or self::header or self::footer or 
 _NEAR_TITLE = "(//h1)[1]/following::*[contains(@class,'{0}')][not(ancestor-or-self::*[{1}])][position() <= 12]"
 
 
+def _join(response, href: str | None) -> str:
+    """``response.urljoin`` that never raises on a hostile ``href`` ("" instead)."""
+    try:
+        return response.urljoin((href or "").strip())
+    except ValueError:  # e.g. "http://[" (invalid IPv6 host)
+        return ""
+
+
 def _largest_block_node(sel):
     """The element whose direct ``<p>`` children hold the most text (as crawler.extract.largest_block)."""
     best, best_len = None, 0
@@ -180,7 +188,16 @@ class BaohatinhArticle(HtmlArticle):
 
     @cached_property
     def _lead(self) -> str | None:
-        return super().lead()
+        """The sapo (its ``(Baohatinh.vn) -`` prefix removed); else the description meta; else (a
+        changed layout without meta) the first block that starts with that prefix."""
+        value = super().lead()
+        if value:
+            return value
+        for node in self.sel.xpath("//p | //h2 | //h3 | //div[not(*)] | //div[not(div or p or table)]"):
+            text = normalize_line(" ".join(node.css("::text").getall()))
+            if text and LEAD_PREFIX_RE.match(text) and word_count(text) >= 8:
+                return LEAD_PREFIX_RE.sub("", text).strip() or None
+        return None
 
     def lead(self) -> str | None:
         return self._lead
@@ -215,7 +232,7 @@ class BaohatinhArticle(HtmlArticle):
         here = self.canonicalize(self.url)
         texts = set()
         for link in self.sel.css("a[href]"):
-            href = self.response.urljoin(link.attrib.get("href", "").strip())
+            href = _join(self.response, link.attrib.get("href"))
             if ARTICLE_URL_RE.match(href) and self.canonicalize(href) != here:
                 text = normalize_line(" ".join(link.css("::text").getall()))
                 if text and word_count(text) >= 4:
@@ -322,7 +339,7 @@ class BaohatinhArticle(HtmlArticle):
         if container is None:
             return []
         exclude = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
-        return extract.images(container, self.response.urljoin, exclude)
+        return extract.images(container, lambda u: _join(self.response, u), exclude)
 
 
 # --- discovery helpers (site-independent in shape, kept here with their only user) ----------------
@@ -490,7 +507,7 @@ class BaohatinhSpider(SiteSpider):
         if not entries:
             self.count("empty_feeds")
         for link, when in entries:
-            link = response.urljoin(link)
+            link = _join(response, link)
             if not self.is_article_url(link):
                 self.count("skipped_not_article")
                 continue
@@ -511,10 +528,10 @@ class BaohatinhSpider(SiteSpider):
         """The category's own article links, not the sidebar's "most read" or the header and footer."""
         hrefs = response.xpath(f"{self._link_xpath}[not(ancestor::*[{_PAGE_FURNITURE}])]/@href").getall() \
             or response.css(f"{self.link_css}::attr(href)").getall()
-        links = [response.urljoin(h.strip()) for h in hrefs]
+        links = [_join(response, h) for h in hrefs]
         articles = [u for u in links if self.is_article_url(u)]
         if not articles:  # the link class changed: any article-shaped link on the page
-            articles = [u for u in (response.urljoin(h.strip()) for h in response.css("a[href]::attr(href)").getall())
+            articles = [u for u in (_join(response, h) for h in response.css("a[href]::attr(href)").getall())
                         if self.is_article_url(u)]
         self.count("skipped_not_article", len(links) - len([u for u in links if self.is_article_url(u)]))
         return list(dict.fromkeys(articles))
@@ -531,7 +548,7 @@ class BaohatinhSpider(SiteSpider):
             return
         if page >= self.max_pages:
             return
-        next_url = next((response.urljoin(h) for q in self.next_page_css for h in response.css(q).getall()
+        next_url = next((_join(response, h) for q in self.next_page_css for h in response.css(q).getall()
                          if h and h.strip()), None)
         if next_url and next_url != response.url:
             self.count("listing_pages")

@@ -39,6 +39,8 @@ HOME = "https://baoquocte.vn"
 
 LEAD_PREFIX_RE = re.compile(r"^(?:TGVN|TG&VN|WVR)\s*[.:\-–]\s*")
 FOLLOW_WIDGET_RE = re.compile(r"^Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)", re.IGNORECASE)
+#: the follow widget and whatever follows it, inside a longer text (a sapo that nests the widget)
+_FOLLOW_ANYWHERE = re.compile(r"\s*Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)\b.*$", re.IGNORECASE | re.DOTALL)
 DATE_LINE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 RELATED_LABELS = frozenset({"tin liên quan", "bài liên quan", "related news", "xem thêm"})
 END_LABELS = frozenset({"tin cùng chuyên mục", "tin bài liên quan", "bình luận", "gửi bình luận",
@@ -116,6 +118,14 @@ _LEAD_OWN_TEXT = ("./text() | ./*[not(self::div or self::table or self::ul or se
                   " or self::script or self::style or self::figure or self::img)]//text()")
 
 
+def _join(response, href: str | None) -> str:
+    """``response.urljoin`` that never raises on a hostile ``href`` ("" instead)."""
+    try:
+        return response.urljoin((href or "").strip())
+    except ValueError:  # e.g. "http://[" (invalid IPv6 host)
+        return ""
+
+
 def _largest_block_node(sel):
     """The element whose direct ``<p>`` children hold the most text (as crawler.extract.largest_block)."""
     best, best_len = None, 0
@@ -165,15 +175,23 @@ class BaoquocteArticle(HtmlArticle):
 
     @cached_property
     def _lead(self) -> str | None:
-        """The sapo's own text (not the widgets nested in it), without the ``TGVN.`` prefix."""
+        """The sapo's own text (not the widgets nested in it), without the ``TGVN.`` prefix; else
+        the description meta; else (a changed layout) the first block that starts ``TGVN.``."""
         for query in self.lead_css:
             for node in self.sel.css(query):
-                text = normalize_line(" ".join(node.xpath(_LEAD_OWN_TEXT).getall()))
-                if text and FOLLOW_WIDGET_RE.search(text):
-                    text = normalize_line(FOLLOW_WIDGET_RE.split(text)[0])
-                if text:
-                    return LEAD_PREFIX_RE.sub("", text).strip() or None
-        return super().lead()
+                own = node.xpath(_LEAD_OWN_TEXT).getall()
+                for texts in (own, node.css("::text").getall()):
+                    text = normalize_line(_FOLLOW_ANYWHERE.sub("", normalize_line(" ".join(texts)) or ""))
+                    if text:
+                        return LEAD_PREFIX_RE.sub("", text).strip() or None
+        value = super().lead()
+        if value:
+            return normalize_line(_FOLLOW_ANYWHERE.sub("", value)) or None
+        for node in self.sel.xpath("//p | //h2 | //h3 | //div[not(*)] | //div[not(div or p or table)]"):
+            text = normalize_line(" ".join(node.css("::text").getall()))
+            if text and LEAD_PREFIX_RE.match(text) and word_count(text) >= 8:
+                return LEAD_PREFIX_RE.sub("", normalize_line(_FOLLOW_ANYWHERE.sub("", text)) or "").strip() or None
+        return None
 
     def lead(self) -> str | None:
         return self._lead
@@ -184,7 +202,7 @@ class BaoquocteArticle(HtmlArticle):
         here = self.canonicalize(self.url)
         texts = set()
         for link in self.sel.css("a[href]"):
-            href = self.response.urljoin(link.attrib.get("href", "").strip())
+            href = _join(self.response, link.attrib.get("href"))
             if ARTICLE_URL_RE.match(href) and self.canonicalize(href) != here:
                 text = normalize_line(" ".join(link.css("::text").getall()))
                 if text and word_count(text) >= 4:
@@ -297,7 +315,7 @@ class BaoquocteArticle(HtmlArticle):
         if container is None:
             return []
         exclude = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
-        return extract.images(container, self.response.urljoin, exclude)
+        return extract.images(container, lambda u: _join(self.response, u), exclude)
 
 
 # --- discovery --------------------------------------------------------------------------------
@@ -337,6 +355,8 @@ class BaoquocteSpider(SiteSpider):
     * Backfill (``-a since= -a until=``): the section listing, newest first, page after page.
       Cards dated after ``until`` or before ``since`` are skipped without fetching them; the
       crawl stops paginating once a page reaches past ``since`` (its last dated card is older).
+      A page whose cards carry no readable date at all has its articles read first, and the
+      next page is read only if one of them is not older than ``since``.
     * Incremental (no ``since``): the section's RSS feed and the first listing page; further
       pages only while a page still lists unseen articles (at most ``-a pages=N``, default 3).
     """
@@ -366,6 +386,8 @@ class BaoquocteSpider(SiteSpider):
             self.feed_url = feed
         self._queued: set[str] = set()
         self._pages_seen: set[int] = set()
+        #: undated listing pages (backfill) waiting for their articles: offset -> state
+        self._deferred: dict[int, dict] = {}
 
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"discovery/{self.name}/{key}", n)
@@ -395,7 +417,7 @@ class BaoquocteSpider(SiteSpider):
         if not entries:
             self.count("empty_feeds")
         for link, when in entries:
-            link = response.urljoin(link)
+            link = _join(response, link)
             if not self.is_article_url(link):
                 self.count("skipped_not_article")
                 continue
@@ -410,7 +432,7 @@ class BaoquocteSpider(SiteSpider):
         nodes = [n for q in self.card_css for n in response.css(q)]
         for node in nodes:
             href = next((h for q in self.card_link_css for h in node.css(q).getall()
-                         if self.is_article_url(response.urljoin(h.strip()))), None)
+                         if self.is_article_url(_join(response, h))), None)
             if not href:
                 continue
             raw = None
@@ -419,11 +441,18 @@ class BaoquocteSpider(SiteSpider):
                 if text and _CARD_DATE_RE.search(text):
                     raw = text.strip(" |").strip()
                     break
-            out.append((response.urljoin(href.strip()), raw))
+            if raw is None:  # the date element changed: a short dated text outside title and summary
+                for text in node.xpath(".//text()[not(ancestor::h2 or ancestor::h3 or ancestor::a"
+                                       " or ancestor::*[contains(@class,'desc') or contains(@class,'sapo')])]").getall():
+                    text = normalize_line(text)
+                    if text and len(text) <= 40 and _CARD_DATE_RE.search(text):
+                        raw = text.strip(" |").strip()
+                        break
+            out.append((_join(response, href), raw))
         if not out:  # the card markup changed: every article link in the listing area, undated
             links = response.css("div.bx-listing a::attr(href), .article-title a::attr(href)").getall() \
                 or response.css("a::attr(href)").getall()
-            out = [(u, None) for u in dict.fromkeys(response.urljoin(h.strip()) for h in links)
+            out = [(u, None) for u in dict.fromkeys(_join(response, h) for h in links)
                    if self.is_article_url(u)]
         seen: set[str] = set()
         unique = []
@@ -440,24 +469,70 @@ class BaoquocteSpider(SiteSpider):
         if not cards:
             self.count("empty_listing_pages")
             return
-        days = []
-        for url, raw in cards:
-            day = self.day_of(raw) if raw else None
-            days.append(day)
+        days = [self.day_of(raw) if raw else None for _, raw in cards]
+        undated_page = self.backfill and not any(days)
+        offset = _offset(response.url)
+        queued: dict[str, int] = {}
+        for index, ((url, raw), day) in enumerate(zip(cards, days)):
             if self.backfill and day is not None and not self.in_range(day):
                 self.count("skipped_out_of_range")
                 continue
             if day is None:
                 self.count("undated_queued")
-            request = self.queue_article(url, meta={"listing_date": raw} if raw else None)
+            meta = {"listing_date": raw} if raw else {}
+            if undated_page:
+                meta["listing_page"] = offset
+            request = self.queue_article(url, meta=meta)
             if request is not None:
+                queued[self.article_page.canonicalize(url)] = index
                 yield request
         if not self._should_paginate(cards, days, page):
             return
         next_url = self.next_page(response)
         if next_url is None:
             return
+        if undated_page and queued:
+            # no card says when it was published: the page's articles decide (see _settle)
+            self.count("pagination_deferred")
+            self._deferred[offset] = {"pending": queued, "days": {}, "next": next_url, "page": page}
+            return
         yield self.listing_request(next_url, page + 1)
+
+    # --- listings without dates (backfill): the articles decide whether to read on ---------------
+    def parse_article(self, response):
+        offset = response.meta.get("listing_page")
+        day = None
+        for out in super().parse_article(response):
+            if offset is not None and not hasattr(out, "url") and hasattr(out, "get"):
+                day = self.day_of(out.get("published_at_raw")) or day
+            yield out
+        if offset is not None:
+            yield from self._settle(offset, self.article_page.canonicalize(response.request.url), day)
+
+    def on_error(self, failure):
+        super().on_error(failure)
+        offset = failure.request.meta.get("listing_page")
+        if offset is not None:
+            yield from self._settle(offset, self.article_page.canonicalize(failure.request.url), None)
+
+    def _settle(self, offset: int, key: str, day):
+        """One article of an undated listing page is done; once all are, read the next page
+        unless the page reached past ``since`` -- its last dated article, in page order, is
+        older (the listing is newest first), the rule dated cards follow."""
+        state = self._deferred.get(offset)
+        if state is None or key not in state["pending"]:
+            return
+        index = state["pending"].pop(key)
+        if day is not None:
+            state["days"][index] = day
+        if state["pending"]:
+            return
+        del self._deferred[offset]
+        dated = [state["days"][i] for i in sorted(state["days"])]
+        if dated and dated[-1] < self.since_date:
+            self.count("pagination_stopped_since")
+            return
+        yield self.listing_request(state["next"], state["page"] + 1)
 
     def _should_paginate(self, cards, days, page: int) -> bool:
         if page >= self.max_pages:
@@ -478,7 +553,7 @@ class BaoquocteSpider(SiteSpider):
         """The page after this one: the smallest ``BRSR`` above the current offset among the
         pager's links (the last link when none carries one)."""
         current = _offset(response.url)
-        links = [response.urljoin(h.strip()) for h in response.css(self.next_css).getall() if h.strip()]
+        links = [u for u in (_join(response, h) for h in response.css(self.next_css).getall()) if u]
         ahead = sorted((o, u) for u in links if (o := _offset(u)) > current and o not in self._pages_seen)
         if ahead:
             return ahead[0][1]

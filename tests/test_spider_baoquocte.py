@@ -169,3 +169,35 @@ def test_a_gone_feed_is_counted_and_the_listing_still_works(crawls):
     assert run["stats"]["errors/discovery/http_404"] == 1
     assert articles(run["crawled"]) == {u for u, _ in cards(1)}
     assert len(run["items"]) == 15
+
+
+# --- a listing whose cards carry no date -----------------------------------------------------------
+
+def test_backfill_over_undated_listing_lets_the_articles_decide(tmp_path):
+    """Same recording with every card date removed: each page's articles are read (no way to
+    skip them), and the listing is not read past the page whose last article is older than since."""
+    manifest = json.loads((SITE_DIR / "replay" / "manifest.json").read_text(encoding="utf-8"))
+    undated = tmp_path / "undated"
+    (undated / "replay").mkdir(parents=True)
+    rows = []
+    for row in manifest:
+        src = SITE_DIR / row["file"]
+        if row["url"] in LISTING:
+            html = re.sub(r'\s*<span class="time">[^<]*</span>', "", src.read_text(encoding="utf-8"))
+            (undated / row["file"]).write_text(html, encoding="utf-8")
+        else:
+            row = {**row, "file": str(src)}  # an absolute path: joined as is
+        rows.append(row)
+    (undated / "replay" / "manifest.json").write_text(json.dumps(rows), encoding="utf-8")
+    warc_from_manifest(undated / "replay" / "manifest.json", tmp_path / "site.warc.gz")
+    out = tmp_path / "out.jsonl"
+    proc = scrapy_crawl("baoquocte", *replay_args(tmp_path / "site.warc.gz", tmp_path / "archive"), "-O", str(out),
+                        "-a", f"since={SINCE}", "-a", f"until={UNTIL}")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    stats, fetched, items = stats_from_log(proc.stderr), crawled(proc.stderr), read_jsonl(out)
+    assert [u for u in LISTING if u in fetched] == LISTING[:3]
+    assert articles(fetched) == {u for page in (1, 2, 3) for u, _ in cards(page)}
+    assert sorted(i["url"] for i in items) == sorted(IN_RANGE | UNDATED_IN_RANGE)
+    assert stats["discovery/baoquocte/pagination_deferred"] == 3
+    assert stats["discovery/baoquocte/pagination_stopped_since"] == 1
+    assert stats["pipeline/dates/dropped/out_of_range"] == 45 - 12
