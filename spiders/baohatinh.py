@@ -102,6 +102,8 @@ ARTICLE_URL_RE = re.compile(
 )
 #: the monthly news sitemaps listed by the sitemap index [C-sib, I]
 MONTHLY_SITEMAP_RE = re.compile(r"/sitemaps/news-(?P<y>\d{4})-(?P<m>\d{1,2})\.xml(?:\.gz)?(?:[?#].*)?$")
+#: a year-month in a sitemap file name of an unknown layout ("news-2023-12", "2023_12", "2023/12")
+_ANY_MONTH_RE = re.compile(r"(?<!\d)(?P<y>20\d{2})[-_/]?(?P<m>\d{1,2})(?!\d)")
 #: "Bài và ảnh:", "Tác giả:" ... before a byline
 _BYLINE_LABEL_RE = re.compile(r"^(?:bài\s*(?:và|,|&|\+)?\s*ảnh|bài|tác giả|thực hiện|nhóm thực hiện)\s*[:：]\s*",
                               re.IGNORECASE)
@@ -403,6 +405,7 @@ class BaohatinhSpider(SiteSpider):
         if feed:
             self.feeds = tuple(f.strip() for f in str(feed).split(",") if f.strip())
         self._queued: set[str] = set()
+        self._sitemaps_read: set[str] = {self.sitemap_index}
 
     # --- bookkeeping ---------------------------------------------------------------------------
     def count(self, key: str, n: int = 1) -> None:
@@ -466,25 +469,58 @@ class BaohatinhSpider(SiteSpider):
             return None, []
 
     def parse_sitemap(self, response):
+        """A sitemap index (or, if the site serves one, a urlset directly)."""
         kind, entries = self.sitemap_entries(response)
-        if kind == "urlset":  # a monthly file given directly
-            yield from self.parse_news_sitemap(response)
-            return
-        for entry in entries:
-            loc = entry.get("loc", "")
-            m = MONTHLY_SITEMAP_RE.search(loc)
-            if not m:
-                continue
-            if not _month_overlaps(int(m["y"]), int(m["m"]), self.since_date, self.until_date):
-                self.count("sitemaps_skipped_out_of_range")
-                continue
-            self.count("sitemaps")
-            yield self.discovery_request(loc, self.parse_news_sitemap)
+        if kind == "urlset":
+            yield from self._urlset(entries)
+        elif kind == "sitemapindex":
+            yield from self._index(entries)
 
     def parse_news_sitemap(self, response):
         kind, entries = self.sitemap_entries(response)
-        if kind != "urlset":
-            return
+        if kind == "urlset":
+            yield from self._urlset(entries)
+        elif kind == "sitemapindex":  # a nested index
+            yield from self._index(entries)
+
+    def _index(self, entries: list[dict]):
+        """Only the monthly news sitemaps of the months in range. If the index has no monthly
+        children (its layout changed), a child named with a year-month follows the same rule and
+        an undated child is read unless its ``<lastmod>`` is before ``since`` (a sitemap last
+        changed before the range cannot list an article published in it)."""
+        monthly = [(e.get("loc", ""), MONTHLY_SITEMAP_RE.search(e.get("loc", ""))) for e in entries]
+        monthly = [(loc, m) for loc, m in monthly if m]
+        if not monthly and entries:
+            self.count("sitemap_layout_unknown")
+            self.logger.warning("no news-YYYY-M sitemap in the index: falling back to dated/lastmod children")
+        children = []
+        for loc, m in monthly:
+            children.append((loc, _month_overlaps(int(m["y"]), int(m["m"]), self.since_date, self.until_date)))
+        if not monthly:
+            for entry in entries:
+                loc = entry.get("loc", "")
+                name = loc.rsplit("/", 1)[-1]
+                m = _ANY_MONTH_RE.search(name)
+                if m and 1 <= int(m["m"]) <= 12:
+                    keep = _month_overlaps(int(m["y"]), int(m["m"]), self.since_date, self.until_date)
+                else:
+                    changed = self.day_of(entry.get("lastmod")) if entry.get("lastmod") else None
+                    keep = changed is None or changed >= self.since_date
+                children.append((loc, keep))
+        for loc, keep in children:
+            if not loc.startswith(("http://", "https://")):
+                continue
+            if not keep:
+                self.count("sitemaps_skipped_out_of_range")
+                continue
+            if loc in self._sitemaps_read:
+                continue
+            self._sitemaps_read.add(loc)
+            self.count("sitemaps")
+            yield self.discovery_request(loc, self.parse_news_sitemap)
+
+    def _urlset(self, entries: list[dict]):
+        """Articles whose ``<lastmod>`` is in range (an entry without one is read: its page dates it)."""
         for entry in entries:
             url = entry.get("loc", "")
             if not self.is_article_url(url):

@@ -161,3 +161,34 @@ def test_a_gone_feed_is_counted_and_the_categories_still_work(crawls):
     assert run["stats"]["errors/discovery/http_404"] == 1
     assert CHANGED["url"] in articles(run["crawled"])
     assert run["items"]
+
+
+def test_backfill_survives_a_sitemap_index_without_monthly_children(tmp_path):
+    """The same news sitemaps under other names: a child named with a year-month is read only
+    for a month in range, an undated one only if its lastmod is not before ``since``."""
+    from crawler.warc import write_warc
+
+    index = """<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <sitemap><loc>https://baohatinh.vn/sitemaps/articles-latest.xml.gz</loc><lastmod>2023-12-28T08:10:00+07:00</lastmod></sitemap>
+  <sitemap><loc>https://baohatinh.vn/sitemaps/articles_2023_11.xml</loc><lastmod>2023-11-30T23:50:00+07:00</lastmod></sitemap>
+  <sitemap><loc>https://baohatinh.vn/sitemaps/articles_2023_10.xml</loc><lastmod>2023-10-31T22:15:00+07:00</lastmod></sitemap>
+  <sitemap><loc>https://baohatinh.vn/sitemaps/articles-archive.xml</loc><lastmod>2023-09-30T22:15:00+07:00</lastmod></sitemap>
+</sitemapindex>
+""".encode()
+    rows = json.loads((SITE_DIR / "replay" / "manifest.json").read_text(encoding="utf-8"))
+    renamed = {f"{H}/sitemaps/news-2023-12.xml.gz": f"{H}/sitemaps/articles-latest.xml.gz",
+               f"{H}/sitemaps/news-2023-11.xml": f"{H}/sitemaps/articles_2023_11.xml",
+               f"{H}/sitemaps/news-2023-10.xml": f"{H}/sitemaps/articles_2023_10.xml"}
+    entries = [(SITEMAP_INDEX, 200, {"Content-Type": "application/xml"}, index)]
+    for row in rows:
+        if row["url"] == SITEMAP_INDEX:
+            continue
+        entries.append((renamed.get(row["url"], row["url"]), row.get("status", 200),
+                        {"Content-Type": row["content_type"]}, (SITE_DIR / row["file"]).read_bytes()))
+    write_warc(tmp_path / "site.warc.gz", entries)
+    run_ = run(tmp_path, "archive", "renamed", "-a", f"since={SINCE}", "-a", f"until={UNTIL}")
+    assert sorted(i["url"] for i in run_["items"]) == sorted(IN_RANGE_FA)
+    assert {u for u in run_["crawled"] if "sitemap" in u} == {SITEMAP_INDEX, *list(renamed.values())[:2]}
+    assert run_["stats"]["discovery/baohatinh/sitemap_layout_unknown"] == 1
+    assert run_["stats"]["discovery/baohatinh/sitemaps_skipped_out_of_range"] == 2
