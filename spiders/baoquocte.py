@@ -340,8 +340,19 @@ def feed_entries(body: bytes) -> list[tuple[str, str | None]]:
         when = (item.xpath("./pubDate/text()").get() or item.xpath("./published/text()").get()
                 or item.xpath("./updated/text()").get() or item.xpath("./date/text()").get())
         if link:
-            out.append((link, when.strip() if when else None))
+            out.append((link, _rfc822_to_iso(when.strip()) if when else None))
     return out
+
+
+def _rfc822_to_iso(value: str) -> str:
+    """RSS ``pubDate`` (RFC 822, any offset) as ISO 8601, so its day is read in Hanoi time."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return value
+    return parsed.isoformat() if parsed.tzinfo else value
 
 
 def _offset(url: str) -> int:

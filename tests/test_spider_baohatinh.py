@@ -192,3 +192,30 @@ def test_backfill_survives_a_sitemap_index_without_monthly_children(tmp_path):
     assert {u for u in run_["crawled"] if "sitemap" in u} == {SITEMAP_INDEX, *list(renamed.values())[:2]}
     assert run_["stats"]["discovery/baohatinh/sitemap_layout_unknown"] == 1
     assert run_["stats"]["discovery/baohatinh/sitemaps_skipped_out_of_range"] == 2
+
+
+# --- URL rules ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url, is_article", [
+    (f"{H}/ha-tinh-va-tinh-bolikhamxay-lao-tong-ket-hop-tac-nam-2023-post255043.html", True),
+    ("http://www.baohatinh.vn/ha-tinh-don-doan-khammouane-post253811.html?utm_source=zalo#top", True),
+    (f"{H}/tv/xuan-que-huong-tham-nong-cau-vi-giam-31120.html", False),
+    (f"{H}/video/ha-tinh-hop-tac-voi-lao-post255300.html", False),
+    (f"{H}/emagazine/hanh-trinh-ket-noi-post255100.html", False),
+    (f"{H}/tinh-savannakhet-tag164108.html", False),
+    (f"{H}/epaper/", False),
+    (f"{H}/chinh-tri/", False),
+    ("https://image.baohatinh.vn/w1000/Uploaded/2023/x/2023_12_18/a-post1.html", False),
+])
+def test_article_urls(url, is_article):
+    from spiders.baohatinh import BaohatinhSpider
+
+    assert bool(BaohatinhSpider.article_url_re.search(url)) is is_article
+
+
+def test_canonical_urls_drop_host_and_query_noise():
+    from spiders.baohatinh import BaohatinhArticle
+
+    canon = BaohatinhArticle.canonicalize
+    assert canon("http://www.baohatinh.vn/a-b-post1.html?utm_source=rss&fbclid=x#c") == f"{H}/a-b-post1.html"
+    assert canon(f"{H}/a-b-post1.html") == f"{H}/a-b-post1.html"

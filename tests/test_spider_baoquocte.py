@@ -201,3 +201,28 @@ def test_backfill_over_undated_listing_lets_the_articles_decide(tmp_path):
     assert stats["discovery/baoquocte/pagination_deferred"] == 3
     assert stats["discovery/baoquocte/pagination_stopped_since"] == 1
     assert stats["pipeline/dates/dropped/out_of_range"] == 45 - 12
+
+
+# --- URL rules ------------------------------------------------------------------------------------
+
+def test_canonical_urls_and_article_urls():
+    from spiders.baoquocte import BaoquocteArticle, BaoquocteSpider
+
+    canon = BaoquocteArticle.canonicalize
+    assert canon("http://www.baoquocte.vn/viet-nam-va-lao-252788.html?utm_source=rss#x") == f"{H}/viet-nam-va-lao-252788.html"
+    assert BaoquocteSpider.article_url_re.search(f"{H}/viet-nam-va-lao-252788.html")
+    for url in (LISTING[1], FEED, f"{H}/ngoai-giao", f"{H}/rss/the-gioi.rss",
+                "https://cdn.baoquocte.vn/stores/news_dataimages/2023/122023/20/09/a-20231220091500.jpg"):
+        assert not BaoquocteSpider.article_url_re.search(url), url
+
+
+def test_next_page_is_the_nearest_offset_ahead():
+    from scrapy.http import HtmlResponse
+
+    from spiders.baoquocte import BaoquocteSpider
+
+    spider = BaoquocteSpider()
+    spider._pages_seen = {0, 15}
+    body = (SITE_DIR / "replay" / "ngoai-giao_BRSR15.html").read_bytes()
+    response = HtmlResponse(url=LISTING[1], body=body, encoding="utf-8")
+    assert spider.next_page(response) == LISTING[2]
