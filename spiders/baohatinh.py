@@ -123,6 +123,12 @@ _PAGE_FURNITURE = ("self::aside or self::nav or self::header or self::footer or 
 _NEAR_TITLE = "(//h1)[1]/following::*[contains(@class,'{0}')][not(ancestor-or-self::*[{1}])][position() <= 12]"
 
 
+#: "Minh Anh (tổng hợp)", "Thu Trang (theo TTXVN)": a note after the name
+_PAREN_TAIL_RE = re.compile(r"\s*\([^()]*\)\s*$")
+#: a date or time after the name in a byline box ("Thu Hà | 13/03/2024 10:30")
+_DATE_TAIL_RE = re.compile(r"\s*[|•·,–-]?\s*(?:\d{1,2}\s*[:h]\s*\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b.*$", re.DOTALL)
+
+
 def _join(response, href: str | None) -> str:
     """``response.urljoin`` that never raises on a hostile ``href`` ("" instead)."""
     try:
@@ -163,10 +169,11 @@ class BaohatinhArticle(HtmlArticle):
         "div.article__body",
     )
     body_exclude_css = (
-        ".ads_middle", "[id^=adsWeb_]", ".related-news", "[class*=banner]", ".article__tag",
+        ".ads_middle", "[id^=adsWeb_]", ".related-news", "[class*=relate]", "[class*=banner]", ".article__tag",
         ".article__author", ".cms-author", ".box-related",
     )
-    author_css = (".article__author.cms-author", "div.article__author", ".cms-author")
+    author_css = (".article__author .cms-author", ".article__author.cms-author", "div.article__author .name",
+                  "div.article__author", ".cms-author")
     #: visible date text when no ``datetime`` is given (its format is unconfirmed [?])
     date_css = ("div.article__meta time", "div.article__meta .time", ".article__time", "div.article time",
                 "div.article__meta")
@@ -257,7 +264,7 @@ class BaohatinhArticle(HtmlArticle):
                     continue
                 text = normalize_line(" ".join(node.css("::text").getall()))
                 if text:
-                    names.extend(split_authors(_BYLINE_LABEL_RE.sub("", text)))
+                    names.extend(split_authors(_DATE_TAIL_RE.sub("", _BYLINE_LABEL_RE.sub("", text))))
             if names:
                 break
         if not names:
@@ -271,8 +278,10 @@ class BaohatinhArticle(HtmlArticle):
                     names = split_authors(_BYLINE_LABEL_RE.sub("", text))
         out: list[str] = []
         for name in names:
-            name = name.split("/")[0].strip(" .-–")
-            if name and name not in out and not name.startswith("http"):
+            name = _PAREN_TAIL_RE.sub("", name.split("/")[0]).strip(" .-–:")
+            # a byline box may also hold a date, a label or a "follow" button: keep names only
+            if (name and name not in out and not name.startswith("http") and not any(c.isdigit() for c in name)
+                    and word_count(name) <= 6 and looks_like_name(name)):
                 out.append(name)
         return out
 

@@ -118,6 +118,12 @@ _LEAD_OWN_TEXT = ("./text() | ./*[not(self::div or self::table or self::ul or se
                   " or self::script or self::style or self::figure or self::img)]//text()")
 
 
+#: "Minh Anh (tổng hợp)", "Thu Trang (theo TTXVN)": a note after the name
+_PAREN_TAIL_RE = re.compile(r"\s*\([^()]*\)\s*$")
+#: a date or time after the name in a byline box ("Thu Hà | 13/03/2024 10:30")
+_DATE_TAIL_RE = re.compile(r"\s*[|•·,–-]?\s*(?:\d{1,2}\s*[:h]\s*\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b.*$", re.DOTALL)
+
+
 def _join(response, href: str | None) -> str:
     """``response.urljoin`` that never raises on a hostile ``href`` ("" instead)."""
     try:
@@ -242,7 +248,7 @@ class BaoquocteArticle(HtmlArticle):
                 lines = [normalize_line(t) for t in node.css("::text").getall()]
                 lines = [t for t in lines if t]
                 if lines:
-                    names.extend(split_authors(_BYLINE_LABEL_RE.sub("", lines[0]).split("/")[0]))
+                    names.extend(split_authors(_DATE_TAIL_RE.sub("", _BYLINE_LABEL_RE.sub("", lines[0]).split("/")[0])))
             if names:
                 break
         if not names:
@@ -260,8 +266,10 @@ class BaoquocteArticle(HtmlArticle):
                     break
         out: list[str] = []
         for name in names:
-            name = name.split("/")[0].strip(" .-–")
-            if name and name not in out and not name.startswith("http"):
+            name = _PAREN_TAIL_RE.sub("", name.split("/")[0]).strip(" .-–:")
+            # a byline box may also hold a date, a label or a "follow" button: keep names only
+            if (name and name not in out and not name.startswith("http") and not any(c.isdigit() for c in name)
+                    and word_count(name) <= 6 and looks_like_name(name)):
                 out.append(name)
         return out
 
