@@ -170,7 +170,7 @@ class BaohatinhArticle(HtmlArticle):
     )
     body_exclude_css = (
         ".ads_middle", "[id^=adsWeb_]", ".related-news", "[class*=relate]", "[class*=banner]", ".article__tag",
-        ".article__author", ".cms-author", ".box-related",
+        ".article__author", ".cms-author", ".box-related", "article.story", ".story",
     )
     author_css = (".article__author .cms-author", ".article__author.cms-author", "div.article__author .name",
                   "div.article__author", ".cms-author")
@@ -218,14 +218,17 @@ class BaohatinhArticle(HtmlArticle):
         title, lead = self.title(), self.lead()
         out: list[str] = []
         skip_next = False
-        for para in paras:
+        for i, para in enumerate(paras):
             if skip_next:
                 skip_next = False
                 continue
             if para in (title, lead) or LEAD_PREFIX_RE.match(para) or para in self._other_article_links:
                 continue
-            if para.casefold().strip(" :") in END_LABELS:
-                skip_next = True
+            label = para.casefold().strip(" :")
+            if label in END_LABELS:
+                if label != "xem thêm" and i >= 0.6 * len(paras):
+                    break  # the related-articles block that closes the body
+                skip_next = True  # an inline "Xem thêm: <link>"
                 continue
             if (is_photo_caption(para) or _PHOTO_CREDIT_RE.match(para)) and word_count(para) <= 40:
                 continue

@@ -159,7 +159,8 @@ class BaoquocteArticle(HtmlArticle):
     lead_css = ("div.article-detail-desc",)
     lead_prefix_re = LEAD_PREFIX_RE
     body_css = ("div#__MB_MASTERCMS_EL_3", "div.__MASTERCMS_CONTENT div.__MB_MASTERCMS_EL", "div.__MASTERCMS_CONTENT")
-    body_exclude_css = (".__MB_ARTICLE_A", ".__mb_article_in_image", "[class*=__MB_BANNER]", "[class*=follow]")
+    body_exclude_css = (".__MB_ARTICLE_A", "[class*=__MB_ARTICLE]", ".__mb_article_in_image", "[class*=__mb_article]",
+                        "[class*=__MB_BANNER]", "[class*=follow]")
     author_css = ("div.article-member", "span.cms-author", ".article-detail-author")
     date_css = ("div.article-date", "span.format_time", ".article-detail-date")
     section_css = ("li.menu-alias > a",)
