@@ -244,7 +244,7 @@ class BaohatinhArticle(HtmlArticle):
         here = self.canonicalize(self.url)
         texts = set()
         for link in self.sel.css("a[href]"):
-            href = _join(self.response, link.attrib.get("href"))
+            href = _join(self.response, link.xpath("@href").get())
             if ARTICLE_URL_RE.match(href) and self.canonicalize(href) != here:
                 text = normalize_line(" ".join(link.css("::text").getall()))
                 if text and word_count(text) >= 4:
