@@ -409,6 +409,13 @@ class BaoquocteSpider(SiteSpider):
         #: undated listing pages (backfill) waiting for their articles: offset -> state
         self._deferred: dict[int, dict] = {}
 
+    def day_of(self, raw, language: str = "vi"):
+        """The day of a listing/feed date; None when unreadable (never raises on junk)."""
+        try:
+            return super().day_of(raw, language) if isinstance(raw, str) and len(raw) <= 200 else None
+        except Exception:  # dateparser on hostile input
+            return None
+
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"discovery/{self.name}/{key}", n)
 
