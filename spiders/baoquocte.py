@@ -511,7 +511,9 @@ class BaoquocteSpider(SiteSpider):
                 meta["listing_page"] = offset
             request = self.queue_article(url, meta=meta)
             if request is not None:
-                queued[self.article_page.canonicalize(url)] = index
+                # a resumed job (JOBDIR) drops what it archived before: that one will not report back
+                if not (self.settings.get("JOBDIR") and self.already_seen(url)):
+                    queued[self.article_page.canonicalize(url)] = index
                 yield request
         if not self._should_paginate(cards, days, page):
             return
