@@ -134,14 +134,28 @@ def paragraphs(node: Selector, exclude: tuple[str, ...] = DEFAULT_BODY_EXCLUDE) 
     return [p for p in out if p]
 
 
-def largest_block(sel: Selector, exclude: tuple[str, ...] = DEFAULT_BODY_EXCLUDE) -> list[str]:
-    """Generic fallback: the element whose direct ``<p>`` children hold the most text."""
+def largest_block_node(sel: Selector) -> Selector | None:
+    """The element whose direct ``<p>`` children hold the most text (the generic body container)."""
     best, best_len = None, 0
     for parent in sel.xpath("//*[p]"):
         length = sum(len(" ".join(p.css("::text").getall()).strip()) for p in parent.xpath("./p"))
         if length > best_len:
             best, best_len = parent, length
+    return best
+
+
+def largest_block(sel: Selector, exclude: tuple[str, ...] = DEFAULT_BODY_EXCLUDE) -> list[str]:
+    """Generic fallback: the paragraphs of :func:`largest_block_node`."""
+    best = largest_block_node(sel)
     return paragraphs(best, exclude) if best is not None else []
+
+
+def safe_urljoin(response, href: str | None) -> str:
+    """``response.urljoin`` that never raises on a hostile ``href`` ("" instead)."""
+    try:
+        return response.urljoin((href or "").strip())
+    except ValueError:  # e.g. "http://[" (an invalid IPv6 host)
+        return ""
 
 
 def images(node: Selector, urljoin, exclude: tuple[str, ...] = DEFAULT_BODY_EXCLUDE_NO_FIGURES) -> list[dict]:

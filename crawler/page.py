@@ -211,12 +211,14 @@ class HtmlArticle(BasePage):
         return list(dict.fromkeys(t.strip() for t in tags if t and t.strip()))
 
     def images(self) -> list[dict]:
+        """Images of the body container -- or, in an unknown layout, of the block the body fallback read."""
         exclude = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
-        for query in self.body_css:
-            nodes = self.sel.css(query)
-            if nodes:
-                return extract.images(nodes[0], self.response.urljoin, exclude)
-        return []
+        container = next((nodes[0] for nodes in (self.sel.css(q) for q in self.body_css) if nodes), None)
+        if container is None:
+            container = extract.largest_block_node(self.sel)
+        if container is None:
+            return []
+        return extract.images(container, lambda href: extract.safe_urljoin(self.response, href), exclude)
 
 
 class TextArticle(BasePage):

@@ -25,15 +25,15 @@ from datetime import date
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from parsel import Selector
 
-from crawler.dates import find_text_date, parse_date
+from crawler.dates import find_text_date
+from crawler.extract import safe_urljoin
 from crawler.page import HtmlArticle, TextArticle
 from crawler.text import (
     is_photo_caption, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
 )
 from crawler.urls import canonicalize as default_canonicalize
-from spiders.base import SiteSpider
+from spiders.base import SiteSpider, feed_entries
 
 SITE = "baohatinh.vn"
 LANGUAGES = ("vi",)
@@ -129,22 +129,6 @@ _PAREN_TAIL_RE = re.compile(r"\s*\([^()]*\)\s*$")
 _DATE_TAIL_RE = re.compile(r"\s*[|•·,–-]?\s*(?:\d{1,2}\s*[:h]\s*\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b.*$", re.DOTALL)
 
 
-def _join(response, href: str | None) -> str:
-    """``response.urljoin`` that never raises on a hostile ``href`` ("" instead)."""
-    try:
-        return response.urljoin((href or "").strip())
-    except ValueError:  # e.g. "http://[" (invalid IPv6 host)
-        return ""
-
-
-def _largest_block_node(sel):
-    """The element whose direct ``<p>`` children hold the most text (as crawler.extract.largest_block)."""
-    best, best_len = None, 0
-    for parent in sel.xpath("//*[p]"):
-        length = sum(len(" ".join(p.css("::text").getall()).strip()) for p in parent.xpath("./p"))
-        if length > best_len:
-            best, best_len = parent, length
-    return best
 
 
 def _is_byline(para: str) -> bool:
@@ -244,7 +228,7 @@ class BaohatinhArticle(HtmlArticle):
         here = self.canonicalize(self.url)
         texts = set()
         for link in self.sel.css("a[href]"):
-            href = _join(self.response, link.xpath("@href").get())
+            href = safe_urljoin(self.response, link.xpath("@href").get())
             if ARTICLE_URL_RE.match(href) and self.canonicalize(href) != here:
                 text = normalize_line(" ".join(link.css("::text").getall()))
                 if text and word_count(text) >= 4:
@@ -343,48 +327,9 @@ class BaohatinhArticle(HtmlArticle):
             tags = [normalize_line(" ".join(a.css("::text").getall())) for a in links]
         return list(dict.fromkeys(t.lstrip("#").strip() for t in tags if t and t.lstrip("#").strip()))
 
-    def images(self) -> list[dict]:
-        images = super().images()
-        if images or any(self.sel.css(q) for q in self.body_css):
-            return images
-        from crawler import extract
-
-        container = _largest_block_node(self.sel)  # the same block the body fallback read
-        if container is None:
-            return []
-        exclude = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
-        return extract.images(container, lambda u: _join(self.response, u), exclude)
-
 
 # --- discovery helpers (site-independent in shape, kept here with their only user) ----------------
 
-def feed_entries(body: bytes) -> list[tuple[str, str | None]]:
-    """``(link, pubDate)`` of each RSS 2.0 ``<item>`` (or Atom ``<entry>``); entities are never resolved."""
-    try:
-        sel = Selector(body=body, type="xml")
-        sel.remove_namespaces()
-    except Exception:
-        return []
-    out = []
-    for item in sel.xpath("//item | //entry"):
-        link = (item.xpath("./link/text()").get() or item.xpath("./link/@href").get()
-                or item.xpath("./guid/text()").get() or "").strip()
-        when = (item.xpath("./pubDate/text()").get() or item.xpath("./published/text()").get()
-                or item.xpath("./updated/text()").get() or item.xpath("./date/text()").get())
-        if link:
-            out.append((link, _rfc822_to_iso(when.strip()) if when else None))
-    return out
-
-
-def _rfc822_to_iso(value: str) -> str:
-    """RSS ``pubDate`` (RFC 822, any offset) as ISO 8601, so its day is read in Hanoi time."""
-    from email.utils import parsedate_to_datetime
-
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return value
-    return parsed.isoformat() if parsed.tzinfo else value
 
 
 def _month_overlaps(year: int, month: int, since: date, until: date) -> bool:
@@ -431,25 +376,6 @@ class BaohatinhSpider(SiteSpider):
         self._sitemaps_read: set[str] = {self.sitemap_index}
 
     # --- bookkeeping ---------------------------------------------------------------------------
-    def day_of(self, raw, language: str = "vi"):
-        """The day of a sitemap/listing/feed date; None when unreadable (never raises on junk)."""
-        try:
-            return super().day_of(raw, language) if isinstance(raw, str) and len(raw) <= 200 else None
-        except Exception:  # dateparser on hostile input
-            return None
-
-    def count(self, key: str, n: int = 1) -> None:
-        self.crawler.stats.inc_value(f"discovery/{self.name}/{key}", n)
-
-    def queue_article(self, url: str, meta: dict | None = None):
-        """One request per article per run, whatever page listed it (``None`` when already queued)."""
-        key = self.article_page.canonicalize(url)
-        if key in self._queued:
-            return None
-        self._queued.add(key)
-        self.count("articles_queued")
-        return self.article_request(url, meta=meta)
-
     # --- start ------------------------------------------------------------------------------------
     async def start(self):
         if self.backfill:
@@ -464,50 +390,16 @@ class BaohatinhSpider(SiteSpider):
             yield self.discovery_request(url, self.parse_category, meta={"page": 1})
 
     # --- sitemaps (backfill) ----------------------------------------------------------------------
-    def sitemap_body(self, response) -> bytes | None:
-        """The XML of a sitemap response: gunzipped (bounded by DOWNLOAD_MAXSIZE) when it is a
-        ``.xml.gz`` file, as is when already XML (Scrapy's SitemapSpider does the same)."""
-        from scrapy.http import XmlResponse
-        from scrapy.utils.gz import gunzip, gzip_magic_number
-
-        if gzip_magic_number(response):
-            max_size = response.meta.get("download_maxsize",
-                                         getattr(self, "download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE")))
-            try:
-                return gunzip(response.body, max_size=max_size)
-            except (ValueError, OSError, EOFError) as exc:  # too large once inflated, or corrupt
-                self.logger.warning("cannot gunzip sitemap %s: %r", response.url, exc)
-                return None
-        if isinstance(response, XmlResponse) or response.url.split("?")[0].endswith((".xml", ".xml.gz")):
-            return response.body
-        return None
-
-    def sitemap_entries(self, response) -> tuple[str | None, list[dict]]:
-        from scrapy.utils.sitemap import Sitemap
-
-        body = self.sitemap_body(response)
-        if not body:
-            self.count("invalid_sitemaps")
-            self.logger.warning("ignoring invalid sitemap %s", response.url)
-            return None, []
-        try:
-            sitemap = Sitemap(body)
-            return sitemap.type, list(sitemap)
-        except Exception as exc:  # not XML at all
-            self.count("invalid_sitemaps")
-            self.logger.warning("ignoring invalid sitemap %s: %r", response.url, exc)
-            return None, []
-
     def parse_sitemap(self, response):
         """A sitemap index (or, if the site serves one, a urlset directly)."""
-        kind, entries = self.sitemap_entries(response)
+        kind, entries = self.read_sitemap(response)
         if kind == "urlset":
             yield from self._urlset(entries)
         elif kind == "sitemapindex":
             yield from self._index(entries)
 
     def parse_news_sitemap(self, response):
-        kind, entries = self.sitemap_entries(response)
+        kind, entries = self.read_sitemap(response)
         if kind == "urlset":
             yield from self._urlset(entries)
         elif kind == "sitemapindex":  # a nested index
@@ -573,7 +465,7 @@ class BaohatinhSpider(SiteSpider):
         if not entries:
             self.count("empty_feeds")
         for link, when in entries:
-            link = _join(response, link)
+            link = safe_urljoin(response, link)
             if not self.is_article_url(link):
                 self.count("skipped_not_article")
                 continue
@@ -594,10 +486,10 @@ class BaohatinhSpider(SiteSpider):
         """The category's own article links, not the sidebar's "most read" or the header and footer."""
         hrefs = response.xpath(f"{self._link_xpath}[not(ancestor::*[{_PAGE_FURNITURE}])]/@href").getall() \
             or response.css(f"{self.link_css}::attr(href)").getall()
-        links = [_join(response, h) for h in hrefs]
+        links = [safe_urljoin(response, h) for h in hrefs]
         articles = [u for u in links if self.is_article_url(u)]
         if not articles:  # the link class changed: any article-shaped link on the page
-            articles = [u for u in (_join(response, h) for h in response.css("a[href]::attr(href)").getall())
+            articles = [u for u in (safe_urljoin(response, h) for h in response.css("a[href]::attr(href)").getall())
                         if self.is_article_url(u)]
         self.count("skipped_not_article", len(links) - len([u for u in links if self.is_article_url(u)]))
         return list(dict.fromkeys(articles))
@@ -614,7 +506,7 @@ class BaohatinhSpider(SiteSpider):
             return
         if page >= self.max_pages:
             return
-        next_url = next((_join(response, h) for q in self.next_page_css for h in response.css(q).getall()
+        next_url = next((safe_urljoin(response, h) for q in self.next_page_css for h in response.css(q).getall()
                          if h and h.strip()), None)
         if next_url and next_url != response.url:
             self.count("listing_pages")

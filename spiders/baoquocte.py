@@ -23,15 +23,15 @@ import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from parsel import Selector
 
 from crawler.dates import find_text_date
+from crawler.extract import safe_urljoin
 from crawler.page import HtmlArticle, TextArticle
 from crawler.text import (
     is_photo_caption, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
 )
 from crawler.urls import canonicalize as default_canonicalize
-from spiders.base import SiteSpider
+from spiders.base import SiteSpider, feed_entries
 
 SITE = "baoquocte.vn"
 LANGUAGES = ("vi", "en")
@@ -124,22 +124,6 @@ _PAREN_TAIL_RE = re.compile(r"\s*\([^()]*\)\s*$")
 _DATE_TAIL_RE = re.compile(r"\s*[|•·,–-]?\s*(?:\d{1,2}\s*[:h]\s*\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b.*$", re.DOTALL)
 
 
-def _join(response, href: str | None) -> str:
-    """``response.urljoin`` that never raises on a hostile ``href`` ("" instead)."""
-    try:
-        return response.urljoin((href or "").strip())
-    except ValueError:  # e.g. "http://[" (invalid IPv6 host)
-        return ""
-
-
-def _largest_block_node(sel):
-    """The element whose direct ``<p>`` children hold the most text (as crawler.extract.largest_block)."""
-    best, best_len = None, 0
-    for parent in sel.xpath("//*[p]"):
-        length = sum(len(" ".join(p.css("::text").getall()).strip()) for p in parent.xpath("./p"))
-        if length > best_len:
-            best, best_len = parent, length
-    return best
 
 
 def _is_byline(text: str) -> bool:
@@ -209,7 +193,7 @@ class BaoquocteArticle(HtmlArticle):
         here = self.canonicalize(self.url)
         texts = set()
         for link in self.sel.css("a[href]"):
-            href = _join(self.response, link.xpath("@href").get())
+            href = safe_urljoin(self.response, link.xpath("@href").get())
             if ARTICLE_URL_RE.match(href) and self.canonicalize(href) != here:
                 text = normalize_line(" ".join(link.css("::text").getall()))
                 if text and word_count(text) >= 4:
@@ -314,18 +298,6 @@ class BaoquocteArticle(HtmlArticle):
     def tags(self) -> list[str]:
         return [t.lstrip("#").strip() for t in super().tags() if t.lstrip("#").strip()]
 
-    def images(self) -> list[dict]:
-        images = super().images()
-        if images or any(self.sel.css(q) for q in self.body_css):
-            return images
-        from crawler import extract
-
-        container = _largest_block_node(self.sel)  # the same block the body fallback read
-        if container is None:
-            return []
-        exclude = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
-        return extract.images(container, lambda u: _join(self.response, u), exclude)
-
 
 # --- discovery --------------------------------------------------------------------------------
 
@@ -335,33 +307,6 @@ _BRSR_RE = re.compile(r"[&?]BRSR=(\d+)")
 _CARD_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}")
 
 
-def feed_entries(body: bytes) -> list[tuple[str, str | None]]:
-    """``(link, pubDate)`` of each RSS 2.0 ``<item>`` (or Atom ``<entry>``); entities are never resolved."""
-    try:
-        sel = Selector(body=body, type="xml")
-        sel.remove_namespaces()
-    except Exception:
-        return []
-    out = []
-    for item in sel.xpath("//item | //entry"):
-        link = (item.xpath("./link/text()").get() or item.xpath("./link/@href").get()
-                or item.xpath("./guid/text()").get() or "").strip()
-        when = (item.xpath("./pubDate/text()").get() or item.xpath("./published/text()").get()
-                or item.xpath("./updated/text()").get() or item.xpath("./date/text()").get())
-        if link:
-            out.append((link, _rfc822_to_iso(when.strip()) if when else None))
-    return out
-
-
-def _rfc822_to_iso(value: str) -> str:
-    """RSS ``pubDate`` (RFC 822, any offset) as ISO 8601, so its day is read in Hanoi time."""
-    from email.utils import parsedate_to_datetime
-
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return value
-    return parsed.isoformat() if parsed.tzinfo else value
 
 
 def _offset(url: str) -> int:
@@ -409,24 +354,6 @@ class BaoquocteSpider(SiteSpider):
         #: undated listing pages (backfill) waiting for their articles: offset -> state
         self._deferred: dict[int, dict] = {}
 
-    def day_of(self, raw, language: str = "vi"):
-        """The day of a listing/feed date; None when unreadable (never raises on junk)."""
-        try:
-            return super().day_of(raw, language) if isinstance(raw, str) and len(raw) <= 200 else None
-        except Exception:  # dateparser on hostile input
-            return None
-
-    def count(self, key: str, n: int = 1) -> None:
-        self.crawler.stats.inc_value(f"discovery/{self.name}/{key}", n)
-
-    def queue_article(self, url: str, meta: dict | None = None):
-        key = self.article_page.canonicalize(url)
-        if key in self._queued:
-            return None
-        self._queued.add(key)
-        self.count("articles_queued")
-        return self.article_request(url, meta=meta)
-
     async def start(self):
         if not self.backfill:
             self.count("feeds")
@@ -444,7 +371,7 @@ class BaoquocteSpider(SiteSpider):
         if not entries:
             self.count("empty_feeds")
         for link, when in entries:
-            link = _join(response, link)
+            link = safe_urljoin(response, link)
             if not self.is_article_url(link):
                 self.count("skipped_not_article")
                 continue
@@ -459,7 +386,7 @@ class BaoquocteSpider(SiteSpider):
         nodes = [n for q in self.card_css for n in response.css(q)]
         for node in nodes:
             href = next((h for q in self.card_link_css for h in node.css(q).getall()
-                         if self.is_article_url(_join(response, h))), None)
+                         if self.is_article_url(safe_urljoin(response, h))), None)
             if not href:
                 continue
             raw = None
@@ -475,11 +402,11 @@ class BaoquocteSpider(SiteSpider):
                     if text and len(text) <= 40 and _CARD_DATE_RE.search(text):
                         raw = text.strip(" |").strip()
                         break
-            out.append((_join(response, href), raw))
+            out.append((safe_urljoin(response, href), raw))
         if not out:  # the card markup changed: every article link in the listing area, undated
             links = response.css("div.bx-listing a::attr(href), .article-title a::attr(href)").getall() \
                 or response.css("a::attr(href)").getall()
-            out = [(u, None) for u in dict.fromkeys(_join(response, h) for h in links)
+            out = [(u, None) for u in dict.fromkeys(safe_urljoin(response, h) for h in links)
                    if self.is_article_url(u)]
         seen: set[str] = set()
         unique = []
@@ -582,7 +509,7 @@ class BaoquocteSpider(SiteSpider):
         """The page after this one: the smallest ``BRSR`` above the current offset among the
         pager's links (the last link when none carries one)."""
         current = _offset(response.url)
-        links = [u for u in (_join(response, h) for h in response.css(self.next_css).getall()) if u]
+        links = [u for u in (safe_urljoin(response, h) for h in response.css(self.next_css).getall()) if u]
         ahead = sorted((o, u) for u in links if (o := _offset(u)) > current and o not in self._pages_seen)
         if ahead:
             return ahead[0][1]

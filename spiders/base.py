@@ -20,13 +20,17 @@ from datetime import date, datetime, timedelta, timezone
 
 import scrapy
 from charset_normalizer import from_bytes
+from lxml import etree
+from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError, DownloadTimeoutError,
     IgnoreRequest, NotConfigured,
 )
-from scrapy.http import TextResponse
+from scrapy.http import TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.sitemap import Sitemap
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from crawler.archive import Archive
@@ -42,6 +46,35 @@ def _parse_day(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"-a {name}={value!r}: expected YYYY-MM-DD") from None
+
+
+def feed_entries(body: bytes) -> list[tuple[str, str | None]]:
+    """``(link, pubDate)`` of each RSS 2.0 ``<item>`` (or Atom ``<entry>``); entities are never resolved."""
+    try:
+        sel = Selector(body=body, type="xml")
+        sel.remove_namespaces()
+    except Exception:
+        return []
+    out = []
+    for item in sel.xpath("//item | //entry"):
+        link = (item.xpath("./link/text()").get() or item.xpath("./link/@href").get()
+                or item.xpath("./guid/text()").get() or "").strip()
+        when = (item.xpath("./pubDate/text()").get() or item.xpath("./published/text()").get()
+                or item.xpath("./updated/text()").get() or item.xpath("./date/text()").get())
+        if link:
+            out.append((link, _rfc822_to_iso(when.strip()) if when else None))
+    return out
+
+
+def _rfc822_to_iso(value: str) -> str:
+    """RSS ``pubDate`` (RFC 822, any offset) as ISO 8601, so its day is read in Hanoi time."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return value
+    return parsed.isoformat() if parsed.tzinfo else value
 
 
 class SiteSpider(scrapy.Spider):
@@ -75,6 +108,7 @@ class SiteSpider(scrapy.Spider):
             raise ValueError(f"-a scope={scope!r}: expected 'fa' or 'all'")
         self.scope = scope
         self.day_counts: Counter[str] = Counter()
+        self._queued: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -106,9 +140,59 @@ class SiteSpider(scrapy.Spider):
         return [self.since_date + timedelta(days=i) for i in range(n + 1)]
 
     def day_of(self, raw: str | None, language: str = "vi") -> date | None:
-        """Publication day of a listing/sitemap/feed date string (None when unreadable)."""
-        parsed = parse_date(raw, language) if raw else None
+        """Publication day of a listing/sitemap/feed date string (None when unreadable, never raises)."""
+        if not isinstance(raw, str) or not raw or len(raw) > 200:
+            return None
+        try:
+            parsed = parse_date(raw, language)
+        except Exception:  # dateparser on hostile input
+            return None
         return parsed.day if parsed else None
+
+    # --- discovery bookkeeping ----------------------------------------------------------
+    def count(self, key: str, n: int = 1) -> None:
+        """Count a discovery event in the stats as ``discovery/<spider>/<key>``."""
+        self.crawler.stats.inc_value(f"discovery/{self.name}/{key}", n)
+
+    def queue_article(self, url: str, meta: dict | None = None) -> scrapy.Request | None:
+        """One request per article per run, whatever page listed it (None when already queued)."""
+        key = self.article_page.canonicalize(url)
+        if key in self._queued:
+            return None
+        self._queued.add(key)
+        self.count("articles_queued")
+        return self.article_request(url, meta=meta)
+
+    def sitemap_body(self, response) -> bytes | None:
+        """The XML of a sitemap response: gunzipped within DOWNLOAD_MAXSIZE when it is a .gz
+        (checked first: a .gz may come typed as XML), as is when it is XML (as SitemapSpider does)."""
+        if gzip_magic_number(response):
+            max_size = response.meta.get("download_maxsize",
+                                         getattr(self, "download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE")))
+            try:
+                return gunzip(response.body, max_size=max_size)
+            except (ValueError, OSError, EOFError) as exc:  # too big once inflated, or a broken gzip
+                self.logger.warning("cannot gunzip sitemap %s: %r", response.url, exc)
+                return None
+        if isinstance(response, XmlResponse) or response.url.split("?", 1)[0].endswith((".xml", ".xml.gz")) \
+                or response.body.lstrip()[:1] == b"<":
+            return response.body
+        return None
+
+    def read_sitemap(self, response) -> tuple[str | None, list[dict]]:
+        """(``sitemapindex`` | ``urlset``, entries) with Scrapy's Sitemap (entities never resolved)."""
+        body = self.sitemap_body(response)
+        if not body:
+            self.count("invalid_sitemaps")
+            self.logger.warning("not a sitemap: %s", response.url)
+            return None, []
+        try:
+            sitemap = Sitemap(body)
+            return sitemap.type, list(sitemap)
+        except (etree.XMLSyntaxError, StopIteration, ValueError) as exc:
+            self.count("invalid_sitemaps")
+            self.logger.warning("unreadable sitemap %s: %r", response.url, exc)
+            return None, []
 
     # --- seen-store (incremental runs) ------------------------------------------------
     @property

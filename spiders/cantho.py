@@ -305,9 +305,6 @@ class CanthoSpider(SiteSpider):
         self._queued: set[str] = set()
         self._pages: dict[int, dict] = {}
 
-    def _stat(self, key: str, count: int = 1) -> None:
-        self.crawler.stats.inc_value(f"discovery/{self.name}/{key}", count)
-
     async def start(self):
         for url in self.start_urls:
             yield self.listing_request(url, 1)
@@ -364,7 +361,7 @@ class CanthoSpider(SiteSpider):
         page = response.meta.get("listing_page", 1)
         state = self._pages.setdefault(page, {"url": response.url, "pending": set(), "go_on": False,
                                               "next_url": None, "next_done": False, "parsed": False})
-        self._stat("listing_pages")
+        self.count("listing_pages")
         entries = self.listing_entries(response)
         instances = {k[1] for k in (article_key(u) for u, _ in entries) if k}
         state["next_url"] = self.next_page_url(response, page, instances)
@@ -372,7 +369,7 @@ class CanthoSpider(SiteSpider):
         for url, raw in entries:
             key = self.article_page.canonicalize(url)
             if key in self._queued:
-                self._stat("skipped_duplicate_link")
+                self.count("skipped_duplicate_link")
                 continue
             self._queued.add(key)
             meta = {"listing_page": page, "listing_key": key}
@@ -382,16 +379,16 @@ class CanthoSpider(SiteSpider):
                     if day >= self.since_date:
                         state["go_on"] = True
                     if not self.in_range(day):
-                        self._stat("skipped_out_of_range")
+                        self.count("skipped_out_of_range")
                         continue
                     meta["listing_date"] = shown
             elif self.already_seen(url):
                 seen += 1
-                self._stat("skipped_seen")
+                self.count("skipped_seen")
                 continue
             new += 1
             state["pending"].add(key)
-            self._stat("articles_queued")
+            self.count("articles_queued")
             yield self.article_request(url, meta=meta)
         state["parsed"] = True
         if not entries:
@@ -400,7 +397,7 @@ class CanthoSpider(SiteSpider):
         if not self.backfill:
             state["go_on"] = new > 0
             if not new:
-                self._stat("stopped_all_seen")
+                self.count("stopped_all_seen")
                 self.logger.info("listing page %d: all %d articles already seen: stop", page, seen)
         elif not new and not state["go_on"]:
             self.logger.info("listing page %d: nothing new in range: stop", page)
@@ -418,13 +415,13 @@ class CanthoSpider(SiteSpider):
             if page + 1 in self._pages:
                 return
             if page + 1 > self.settings.getint("CANTHO_MAX_PAGES", 200):
-                self._stat("stopped_max_pages")
+                self.count("stopped_max_pages")
                 return
             yield self.listing_request(state["next_url"], page + 1)
         elif self.backfill and not state["pending"]:
             state["next_done"] = True
             if state["next_url"]:
-                self._stat("stopped_older")
+                self.count("stopped_older")
                 self.logger.info("listing page %d: every article is older than %s: stop", page, self.since_date)
 
     # --- articles: their dates decide whether the listing goes on ---------------------------

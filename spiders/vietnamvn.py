@@ -25,11 +25,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from lxml import etree
 from parsel import Selector
-from scrapy.http import XmlResponse
-from scrapy.utils.gz import gunzip, gzip_magic_number
-from scrapy.utils.sitemap import Sitemap
 
 from crawler import extract
 from crawler.dates import VN_TZ, parse_date
@@ -616,9 +612,6 @@ class VietnamvnSpider(SiteSpider):
         self._queued: set[str] = set()
         self._days_requested: set[date] = set()
 
-    def _stat(self, key: str, count: int = 1) -> None:
-        self.crawler.stats.inc_value(f"discovery/{self.name}/{key}", count)
-
     def wanted_days(self) -> list[date]:
         if self.backfill:
             return self.range_days()
@@ -633,38 +626,9 @@ class VietnamvnSpider(SiteSpider):
         yield self.discovery_request(self.sitemap_index_url, self.parse_sitemap_index)
 
     # --- sitemaps -------------------------------------------------------------------------
-    def sitemap_body(self, response) -> bytes | None:
-        """The XML of a sitemap response, gunzipped (within DOWNLOAD_MAXSIZE) when it is a .gz."""
-        if gzip_magic_number(response):  # first: a .gz may come typed as XML
-            max_size = response.meta.get("download_maxsize",
-                                         getattr(self, "download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE")))
-            try:
-                return gunzip(response.body, max_size=max_size)
-            except (ValueError, OSError) as exc:  # too big once decompressed, or a broken gzip
-                self.logger.warning("cannot gunzip sitemap %s: %r", response.url, exc)
-                return None
-        if isinstance(response, XmlResponse) or response.url.split("?", 1)[0].endswith((".xml", ".xml.gz")) \
-                or response.body.lstrip()[:1] == b"<":
-            return response.body
-        return None
-
-    def read_sitemap(self, response) -> tuple[str | None, list[dict]]:
-        body = self.sitemap_body(response)
-        if not body:
-            self._stat("invalid_sitemaps")
-            self.logger.warning("not a sitemap: %s", response.url)
-            return None, []
-        try:
-            sitemap = Sitemap(body)
-            return sitemap.type, list(sitemap)
-        except (etree.XMLSyntaxError, StopIteration, ValueError) as exc:
-            self._stat("invalid_sitemaps")
-            self.logger.warning("unreadable sitemap %s: %r", response.url, exc)
-            return None, []
-
     def parse_sitemap_index(self, response):
         kind, entries = self.read_sitemap(response)
-        self._stat("sitemap_index")
+        self.count("sitemap_index")
         if kind != "sitemapindex":
             self.logger.warning("%s is not a sitemap index (%s)", response.url, kind)
             return
@@ -672,20 +636,20 @@ class VietnamvnSpider(SiteSpider):
             loc = entry.get("loc", "").strip()
             m = DAILY_SITEMAP_RE.search(loc)
             if not m:
-                self._stat("skipped_other_sitemaps")
+                self.count("skipped_other_sitemaps")
                 continue
             try:
                 day = date.fromisoformat(m[1])
             except ValueError:
-                self._stat("skipped_other_sitemaps")
+                self.count("skipped_other_sitemaps")
                 continue
             if day not in self._wanted:
-                self._stat("skipped_out_of_range_sitemaps")
+                self.count("skipped_out_of_range_sitemaps")
                 continue
             if day in self._days_requested:  # listed both as .xml and .xml.gz
                 continue
             self._days_requested.add(day)
-            self._stat("sitemaps_queued")
+            self.count("sitemaps_queued")
             yield self.discovery_request(response.urljoin(loc), self.parse_daily_sitemap, meta={"sitemap_day": day})
         missing = sorted(self._wanted - self._days_requested)
         if missing:
@@ -697,33 +661,33 @@ class VietnamvnSpider(SiteSpider):
 
     def parse_daily_sitemap(self, response):
         kind, entries = self.read_sitemap(response)
-        self._stat("sitemaps")
+        self.count("sitemaps")
         if kind != "urlset":
             self.logger.warning("%s is not a urlset (%s)", response.url, kind)
             return
         for entry in entries:
             loc, lastmod = entry.get("loc", "").strip(), entry.get("lastmod")
-            self._stat("sitemap_entries")
+            self.count("sitemap_entries")
             slug = url_slug(loc)
             if slug is None:
-                self._stat("skipped_not_article")
+                self.count("skipped_not_article")
                 continue
             day = self.lastmod_day(lastmod)
             if self.backfill and day is not None and not self.in_range(day):
-                self._stat("skipped_out_of_range")
+                self.count("skipped_out_of_range")
                 continue
             if self.scope != "all" and not slug_is_candidate(loc):
-                self._stat("skipped_off_topic_slug")
+                self.count("skipped_off_topic_slug")
                 continue
             for language in self.languages:
                 url = article_url(slug, language)
                 key = self.article_page.canonicalize(url)
                 if key in self._queued:
-                    self._stat("skipped_duplicate")
+                    self.count("skipped_duplicate")
                     continue
                 self._queued.add(key)
                 if not self.backfill and self.already_seen(url):
-                    self._stat("skipped_seen")
+                    self.count("skipped_seen")
                     continue
-                self._stat("articles_queued")
+                self.count("articles_queued")
                 yield self.article_request(url, meta={"sitemap_date": lastmod} if lastmod else None)

@@ -5,7 +5,7 @@ counted error); the date parser returns a valid ISO date or None; the pipelines 
 pass an item or drop it with DropItem. Anything else is a bug.
 """
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
