@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Iterable
 
 from crawler import extract
+from crawler.dates import find_text_date
 from crawler.items import ArticleItem, new_item
 from crawler.text import (
     detect_language, is_numbered_alt, is_photo_caption, is_table_caption, is_vietnamese,
@@ -242,6 +243,38 @@ class TextArticle(BasePage):
     @classmethod
     def recognize(cls, text: str) -> bool:
         raise NotImplementedError
+
+    @cached_property
+    def layout(self) -> dict:
+        """The dump split into zones: ``title``, ``lead``, ``body`` (lines), ``authors``,
+        ``day`` (a date line), ``source``, ``original``. Each site defines it; the fields
+        below read it."""
+        raise NotImplementedError
+
+    def title(self):
+        return self.layout.get("title")
+
+    def lead(self):
+        return self.layout.get("lead")
+
+    def body(self):
+        return "\n\n".join(self.clean_body(self.layout["body"])) or None
+
+    def authors(self):
+        return self.layout.get("authors") or []
+
+    def source_name(self):
+        return self.layout.get("source")
+
+    def original_url(self):
+        return self.layout.get("original")
+
+    def date(self):
+        """The page's own date line when the dump has one, else the first date in the story."""
+        if self.layout.get("day"):
+            return self.layout["day"], "page"
+        raw = find_text_date(self.body() or "", self.page_language)
+        return (raw, "text") if raw else (None, None)
 
     @cached_property
     def page_language(self) -> str:

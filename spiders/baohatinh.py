@@ -25,8 +25,6 @@ from datetime import date
 from functools import cached_property
 from urllib.parse import urlsplit
 
-
-from crawler.dates import find_text_date
 from crawler.extract import safe_urljoin
 from crawler.page import HtmlArticle, TextArticle
 from crawler.text import (
@@ -72,24 +70,6 @@ class BaohatinhText(TextArticle):
             authors = split_authors(body.pop())
         return {"title": title, "lead": LEAD_PREFIX_RE.sub("", lines[sapo]).strip() or None,
                 "body": body, "day": day, "authors": authors}
-
-    def title(self):
-        return self.layout["title"]
-
-    def lead(self):
-        return self.layout["lead"]
-
-    def body(self):
-        return "\n\n".join(self.clean_body(self.layout["body"])) or None
-
-    def authors(self):
-        return self.layout["authors"]
-
-    def date(self):
-        if self.layout["day"]:
-            return self.layout["day"], "page"
-        raw = find_text_date(self.body() or "", "vi")
-        return (raw, "text") if raw else (None, None)
 
 
 # --- HTML pages ------------------------------------------------------------------------------

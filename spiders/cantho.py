@@ -155,19 +155,6 @@ class CanthoText(TextArticle):
         body, authors = split_byline(body)
         return {"title": title, "body": body, "caption": caption, "authors": authors}
 
-    def title(self):
-        return self.layout["title"]
-
-    def body(self):
-        return "\n\n".join(self.clean_body(self.layout["body"])) or None
-
-    def authors(self):
-        return self.layout["authors"]
-
-    def date(self):
-        raw = find_text_date(self.body() or "", self.page_language)
-        return (raw, "text") if raw else (None, None)
-
 
 class CanthoArticle(HtmlArticle):
     """An article page of the portal (Liferay 6.1 asset publisher, full-content view).

@@ -188,32 +188,6 @@ class VietnamvnText(TextArticle):
     def clean_body(self, lines: list[str]) -> list[str]:
         return [strip_language_artefact(line, self.page_language) for line in super().clean_body(lines)]
 
-    def title(self):
-        return self.layout["title"]
-
-    def lead(self):
-        return self.layout["lead"]
-
-    def body(self):
-        return "\n\n".join(self.clean_body(self.layout["body"])) or None
-
-    def authors(self):
-        return self.layout["authors"]
-
-    def source_name(self):
-        return self.layout["source"]
-
-    def original_url(self):
-        return self.layout["original"]
-
-    def date(self):
-        if self.layout["day"]:
-            return self.layout["day"], "page"
-        from crawler.dates import find_text_date
-
-        raw = find_text_date(self.body() or "", self.page_language)
-        return (raw, "text") if raw else (None, None)
-
 
 # --- HTML ---------------------------------------------------------------------------------------
 
