@@ -21,6 +21,9 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 4
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+#: retries wait RETRY_BACKOFF_BASE * 2**(n-1) seconds (jittered, capped), or the server's Retry-After
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = True  # Liferay (Can Tho) keeps its session in a cookie instead of ;jsessionid
@@ -51,6 +54,9 @@ ARCHIVE_DIR = "archive"
 DOWNLOADER_MIDDLEWARES = {
     # dont_filter (discovery requests and their redirects) must not bypass allowed_domains
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    # Scrapy's retries, spaced out with exponential backoff / Retry-After (crawler.retry)
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
     "crawler.offsite.OffsiteMiddleware": 50,
     # after Offsite (50) and RobotsTxt (100): a replay makes the same decisions as a live crawl
     "crawler.warc.WarcReplayMiddleware": 120,
