@@ -117,4 +117,6 @@ def mirror_args(address: str) -> list[str]:
     from crawler.mirror import PRIORITY
 
     middlewares = {**getattr(project, "DOWNLOADER_MIDDLEWARES", {}), "crawler.mirror.MirrorMiddleware": PRIORITY}
-    return ["-s", f"MIRROR_ADDRESS={address}", "-s", f"DOWNLOADER_MIDDLEWARES={json.dumps(middlewares)}"]
+    # retries still back off (crawler.retry), on a test-sized clock
+    return ["-s", f"MIRROR_ADDRESS={address}", "-s", f"DOWNLOADER_MIDDLEWARES={json.dumps(middlewares)}",
+            "-s", "RETRY_BACKOFF_BASE=0.05", "-s", "RETRY_BACKOFF_MAX=0.5"]

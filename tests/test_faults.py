@@ -292,6 +292,7 @@ def test_flaky_site_retries_show_in_stats(flaky_crawl):
     reasons = {k.split("/", 2)[2] for k in stats if k.startswith("retry/reason_count/")}
     assert {"scrapy.exceptions.DownloadTimeoutError", "scrapy.exceptions.ResponseDataLossError"} & reasons, reasons
     assert flaky_crawl["elapsed"] < 45
+    assert stats["retry/backoff_seconds"] > 0  # retries were spaced out (crawler.retry)
 
 
 def test_flaky_site_warc_holds_real_urls_and_replays_in_the_mirror(flaky_crawl):
