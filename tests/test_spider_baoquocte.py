@@ -79,7 +79,8 @@ def crawls(tmp_path_factory):
     again = run(tmp, "archive", "again", "-a", "pages=2")
     first = run(tmp, "fresh", "first-incremental")  # default: at most 3 listing pages
     gone_feed = run(tmp, "archive-404", "gone-feed", "-a", "pages=1", "-a", f"feed={H}/rss/the-gioi.rss")
-    return {"backfill": backfill, "incremental": incremental, "again": again, "first": first, "gone_feed": gone_feed}
+    return {"backfill": backfill, "incremental": incremental, "again": again, "first": first, "gone_feed": gone_feed,
+            "tmp": tmp}
 
 
 def test_recording_is_what_the_docstring_says():
@@ -90,6 +91,19 @@ def test_recording_is_what_the_docstring_says():
 
 
 # --- backfill ----------------------------------------------------------------------------------
+
+def test_backfill_reports_and_stores_per_day_counts(crawls):
+    import sqlite3
+    from collections import Counter
+
+    per_day = Counter(i["published_at"][:10] for i in crawls["backfill"]["items"])
+    expected = {f"2023-12-{d}": per_day.get(f"2023-12-{d}", 0) for d in (17, 18, 19, 20)}
+    assert "per-day counts 2023-12-17..2023-12-20" in crawls["backfill"]["log"]
+    conn = sqlite3.connect(crawls["tmp"] / "archive" / "archive.sqlite3")
+    rows = conn.execute("SELECT day, count FROM day_counts WHERE spider='baoquocte' ORDER BY day").fetchall()
+    conn.close()
+    assert dict(rows) == expected and sum(expected.values()) == 12
+
 
 def test_backfill_yields_exactly_the_in_range_articles_once(crawls):
     items = crawls["backfill"]["items"]
