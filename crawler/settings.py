@@ -86,6 +86,8 @@ SPIDER_MIDDLEWARES = {
 }
 #: in-run request dedup in memory; the archive's seen-store is what persists (see module)
 DUPEFILTER_CLASS = "crawler.dupefilter.MemoryDupeFilter"
+#: with JOBDIR, discards the disk queues of a run that was killed instead of closed (crawler/scheduler.py)
+SCHEDULER = "crawler.scheduler.ResumableScheduler"
 
 # --- text-dump replay (scrapy crawl seeds) ---------------------------------------------------
 #: text parsers tried in order on each dump; the first that recognizes the text reads it
