@@ -6,11 +6,13 @@ find nothing -- a generic fallback that takes the largest block of paragraphs.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 
 from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
 
 from crawler.dates import find_text_date
 from crawler.text import normalize_line
@@ -26,17 +28,41 @@ DEFAULT_BODY_EXCLUDE = DEFAULT_BODY_EXCLUDE_NO_FIGURES + ("figure", "figcaption"
 
 _BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre", "td"}
 _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
+#: how ``Selector(root=<element>).css()`` translates (an element root makes an "html" selector)
+_CSS = HTMLTranslator()
+#: the namespaces parsel evaluates XPath with
+_XPATH_NS = {"re": "http://exslt.org/regular-expressions", "set": "http://exslt.org/sets"}
 _URL_DATE = re.compile(r"/(20\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|\.|-|$)")
+
+
+#: compiled once (``Selector.xpath`` compiles its expression on every call)
+_META_CONTENT = etree.XPath("//meta[@property=$n or @name=$n or @itemprop=$n]/@content", smart_strings=False)
+_LINKS = etree.XPath("descendant-or-self::a[@href]")
+_TEXT_NODES = etree.XPath("descendant-or-self::text()", smart_strings=False)
 
 
 def meta(sel: Selector, *names: str) -> str | None:
     for name in names:
-        value = sel.xpath(
-            "//meta[@property=$n or @name=$n or @itemprop=$n]/@content", n=name
-        ).get()
+        found = _META_CONTENT(sel.root, n=name)
+        value = found[0] if found else None
         if value and value.strip():
             return value.strip()
     return None
+
+
+def text_nodes(node: Selector) -> list[str]:
+    """``node.css("::text").getall()``, without a Selector per text node when ``node`` is an element."""
+    if isinstance(node.root, etree._Element):
+        return _TEXT_NODES(node.root)
+    return node.css("::text").getall()
+
+
+def link_texts(sel: Selector) -> list[tuple[str | None, str | None]]:
+    """``(href, text)`` of every ``a[href]`` under ``sel``, in document order: the raw ``href``
+    (as ``link.xpath("@href").get()``) and the normalized text (as
+    ``normalize_line(" ".join(link.css("::text").getall()))``), straight from lxml."""
+    # .get() reads one attribute (``.attrib`` would choke on a hostile attribute name elsewhere)
+    return [(link.get("href"), normalize_line(" ".join(_TEXT_NODES(link)))) for link in _LINKS(sel.root)]
 
 
 def html_lang(sel: Selector) -> str | None:
@@ -80,17 +106,60 @@ def jsonld_authors(obj: dict) -> list[str]:
     return names
 
 
+def _order_free(query: str) -> bool:
+    """A query whose matches never change when other matches are removed first: no pseudo-class
+    (``:has()``, ``:empty``, ``:nth-child()``...) and no sibling combinator."""
+    return not any(c in query for c in ":+~")
+
+
+@functools.lru_cache(maxsize=128)
+def _exclude_steps(exclude: tuple[str, ...]) -> tuple[etree.XPath, ...]:
+    """The CSS queries of ``exclude`` as few compiled XPath evaluations as give the same result.
+
+    Consecutive order-free queries are one union, evaluated once (a page's ~25 queries become
+    3 evaluations); any other query (``table:has(img)``) stays a step of its own, evaluated after
+    the removals before it, as in query order. A query cssselect/lxml cannot handle is left out,
+    as ``Selector.css`` would have failed on it.
+    """
+    steps: list[list[str]] = []
+    for query in exclude:
+        try:
+            xpath = _CSS.css_to_xpath(query)
+            etree.XPath(xpath, namespaces=_XPATH_NS)
+        except Exception:  # a selector lxml/cssselect does not support
+            continue
+        if _order_free(query) and steps and steps[-1][0] == "union":
+            steps[-1].append(xpath)
+        else:
+            steps.append(["union" if _order_free(query) else "one", xpath])
+    return tuple(etree.XPath(" | ".join(step[1:]), namespaces=_XPATH_NS, smart_strings=False) for step in steps)
+
+
+@functools.lru_cache(maxsize=128)
+def _css_union(queries: tuple[str, ...]) -> etree.XPath | None:
+    parts = []
+    for query in queries:
+        try:
+            xpath = _CSS.css_to_xpath(query)
+            etree.XPath(xpath, namespaces=_XPATH_NS)
+        except Exception:  # a selector lxml/cssselect does not support
+            continue
+        parts.append(xpath)
+    return etree.XPath(" | ".join(parts), namespaces=_XPATH_NS, smart_strings=False) if parts else None
+
+
+def css_matches(root, queries: tuple[str, ...]) -> list:
+    """The elements under the lxml element ``root`` matched by any of the CSS ``queries`` (one
+    XPath evaluation; a query cssselect/lxml cannot handle is left out, as ``Selector.css`` fails on it)."""
+    union = _css_union(tuple(queries))
+    return [el for el in union(root) if hasattr(el, "getparent")] if union is not None else []
+
+
 def _pruned(node: Selector, exclude: tuple[str, ...]):
     """A copy of ``node``'s element with every ``exclude`` match removed (tails kept)."""
     root = copy.deepcopy(node.root)
-    wrapper = Selector(root=root)
-    for query in exclude:
-        try:
-            matches = wrapper.css(query)
-        except Exception:  # a selector lxml/cssselect does not support
-            continue
-        for match in matches:
-            el = match.root
+    for step in _exclude_steps(tuple(exclude)):
+        for el in step(root):
             parent = el.getparent() if hasattr(el, "getparent") else None
             if parent is None:
                 continue
@@ -160,10 +229,13 @@ def safe_urljoin(response, href: str | None) -> str:
 
 def images(node: Selector, urljoin, exclude: tuple[str, ...] = DEFAULT_BODY_EXCLUDE_NO_FIGURES) -> list[dict]:
     """``{url, caption}`` for each image in a body container (lazy ``data-src`` first)."""
+    if isinstance(node.root, etree._Element) and next(node.root.iter("img"), None) is None:
+        return []  # no image to find: no pruned copy to make
     root = Selector(root=_pruned(node, exclude))
     out, seen = [], set()
     for img in root.css("img"):
-        src = img.attrib.get("data-src") or img.attrib.get("data-original") or img.attrib.get("src")
+        attrib = img.attrib
+        src = attrib.get("data-src") or attrib.get("data-original") or attrib.get("src")
         if not src or src.startswith("data:"):
             continue
         url = urljoin(src.strip())

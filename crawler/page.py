@@ -18,6 +18,8 @@ import re
 from functools import cached_property
 from typing import Iterable
 
+from parsel import Selector
+
 from crawler import extract
 from crawler.dates import find_text_date
 from crawler.items import ArticleItem, new_item
@@ -101,7 +103,9 @@ class HtmlArticle(BasePage):
     def __init__(self, response):
         self.response = response
         self.url = response.meta.get("original_url") or response.url
-        self.sel = response.selector
+        # the response's parsed tree, queried through a plain parsel Selector: Scrapy's subclass
+        # registers every selector it derives in trackref (a page object derives thousands)
+        self.sel = Selector(root=response.selector.root, type=response.selector.type)
 
     @cached_property
     def jsonld(self) -> dict:
@@ -113,7 +117,7 @@ class HtmlArticle(BasePage):
     def first_text(self, css: Iterable[str]) -> str | None:
         for query in css:
             for node in self.sel.css(query):
-                text = normalize_line(" ".join(node.css("::text").getall()))
+                text = normalize_line(" ".join(extract.text_nodes(node)))
                 if text:
                     return text
         return None

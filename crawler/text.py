@@ -7,8 +7,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_SPACES_TO_FOLD = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]|  ")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TERMINAL = ("." , "!", "?", "…", "\"", "”", "»", ":", ";", ")", "’", "'")
 
@@ -36,6 +38,8 @@ _SCRIPTS = (
     ("ja", re.compile(r"[\u3040-\u30ff]")),
     ("zh", re.compile(r"[\u4e00-\u9fff]")),
 )
+#: any character of the _SCRIPTS ranges
+_ANY_SCRIPT = re.compile("[" + "".join(regex.pattern.strip("[]") for _, regex in _SCRIPTS) + "]")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -44,14 +48,27 @@ def normalize_text(value: str | None) -> str | None:
     if value is None:
         return None
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    lines = [_SPACES.sub(" ", line).strip() for line in value.split("\n")]
+    if _SPACES_TO_FOLD.search(value):
+        lines = [_SPACES.sub(" ", line).strip() for line in value.split("\n")]
+    else:  # every run of _SPACES is one plain space already: the substitution would change nothing
+        lines = [line.strip() for line in value.split("\n")]
     value = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
     return value or None
 
 
 def normalize_line(value: str | None) -> str | None:
-    value = normalize_text(value)
-    return " ".join(value.split()) if value else value
+    """:func:`normalize_text` on one line: NFC, every run of spaces and line breaks one space, or None.
+
+    Computed directly (it is called for every text node of a page): the lines
+    :func:`normalize_text` would make are joined by ``split()`` anyway, so only the two
+    characters it treats as spaces and ``str.split`` does not (U+200B, U+FEFF) need a rewrite.
+    """
+    if value is None or value == "":
+        return None
+    value = unicodedata.normalize("NFC", value)
+    if "\u200b" in value or "\ufeff" in value:
+        value = _SPACES.sub(" ", value)
+    return " ".join(value.split()) or None
 
 
 def fingerprint(title: str | None, body: str | None) -> str:
@@ -61,10 +78,10 @@ def fingerprint(title: str | None, body: str | None) -> str:
 
 
 def vietnamese_ratio(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
+    letters = sum(map(str.isalpha, text))
     if not letters:
         return 0.0
-    return sum(c in _VI_CHARS for c in letters) / len(letters)
+    return sum(map(_VI_CHARS.__contains__, text)) / letters  # every _VI_CHARS member is a letter
 
 
 def is_vietnamese(text: str) -> bool:
@@ -75,20 +92,21 @@ def is_vietnamese(text: str) -> bool:
 def detect_language(text: str, candidates: tuple[str, ...] | None = None) -> str | None:
     """Cheap language guess: script ranges, Vietnamese letters, then stop-word counts."""
     sample = text[:5000]
-    for code, regex in _SCRIPTS:
-        if len(regex.findall(sample)) > 20:
-            return code
+    if _ANY_SCRIPT.search(sample):  # else no script regex below can match: skip the 8 scans
+        for code, regex in _SCRIPTS:
+            if len(regex.findall(sample)) > 20:
+                return code
     if vietnamese_ratio(sample) >= 0.04:
         return "vi"
     words = [w.lower() for w in _WORD.findall(sample)]
     if not words:
         return None
     counts = {}
+    frequency = Counter(words)
     for code, stop in _STOPWORDS.items():
         if candidates and code not in candidates:
             continue
-        s = set(stop)
-        counts[code] = sum(w in s for w in words)
+        counts[code] = sum(frequency[w] for w in set(stop))  # = how many of the words are stop words
     best = max(counts, key=counts.get) if counts else None
     return best if best and counts[best] >= 3 else None
 

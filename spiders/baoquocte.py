@@ -23,7 +23,7 @@ import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from crawler.extract import safe_urljoin
+from crawler.extract import link_texts, safe_urljoin
 from crawler.page import HtmlArticle, TextArticle
 from crawler.text import (
     is_photo_caption, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
@@ -172,11 +172,10 @@ class BaoquocteArticle(HtmlArticle):
         """Texts of links to other articles of the site: a paragraph that is only one is a related link."""
         here = self.canonicalize(self.url)
         texts = set()
-        for link in self.sel.css("a[href]"):
-            href = safe_urljoin(self.response, link.xpath("@href").get())
-            if ARTICLE_URL_RE.match(href) and self.canonicalize(href) != here:
-                text = normalize_line(" ".join(link.css("::text").getall()))
-                if text and word_count(text) >= 4:
+        for href, text in link_texts(self.sel):  # text first: most links (menus) have fewer words
+            if text and word_count(text) >= 4:
+                href = safe_urljoin(self.response, href)
+                if ARTICLE_URL_RE.match(href) and self.canonicalize(href) != here:
                     texts.add(text)
         return frozenset(texts)
 

@@ -245,6 +245,10 @@ class CanthoArticle(HtmlArticle):
         return self._split[1]
 
     def language(self) -> str | None:
+        return self._language
+
+    @cached_property
+    def _language(self) -> str | None:  # asked by to_item() and by date()
         lines = [line for line in [self.title()] + self._split[0] if line]
         return text_language(lines) if lines else LANGUAGES[0]
 

@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 from crawler import extract
@@ -202,12 +203,18 @@ _CELL_MIN_WORDS = 40
 _LEAD_MIN_WORDS = 6
 
 
+#: an element's XPath string value, compiled once
+_STRING_VALUE = etree.XPath("string(.)")
+
+
 def _tag(el) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
 def _text(el) -> str:
     """The element's text in reading order, scripts left out."""
+    if next(el.iter(*_SKIP_TAGS), None) is None:  # nothing to leave out (HTML tags are lower case)
+        return normalize_line("".join(el.itertext())) or ""
     parts: list[str] = []
 
     def walk(node):
@@ -229,14 +236,7 @@ def _inside(el, container) -> bool:
 
 def _matches(root, queries) -> set:
     """The elements under ``root`` (a lxml element) matched by any CSS query."""
-    sel = Selector(root=root)
-    found = set()
-    for query in queries:
-        try:
-            found.update(m.root for m in sel.css(query))
-        except Exception:  # a selector cssselect does not support
-            continue
-    return found
+    return set(extract.css_matches(root, tuple(queries)))
 
 
 class VietnamvnArticle(HtmlArticle):
@@ -329,7 +329,7 @@ class VietnamvnArticle(HtmlArticle):
         for el in nodes:
             if _tag(el) in _SKIP_TAGS or not _tag(el):
                 continue
-            raw = el.xpath("string(.)")
+            raw = _STRING_VALUE(el)
             if len(raw) > 400 or not _DATE_RE.search(raw):
                 continue
             text = _text(el)
@@ -502,7 +502,7 @@ class VietnamvnArticle(HtmlArticle):
         for el in nodes:
             if not _tag(el) or _tag(el) in _SKIP_TAGS:
                 continue
-            raw = el.xpath("string(.)")
+            raw = _STRING_VALUE(el)
             if len(raw) > 600:
                 continue
             text = _text(el)
