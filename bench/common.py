@@ -19,8 +19,20 @@ def machine() -> str:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident set size of this process, in MiB.
+
+    Linux: ``VmHWM`` from /proc/self/status. Not ``getrusage().ru_maxrss``: Linux carries
+    ru_maxrss over fork + exec, so a child started by a big parent (run_all.py, with
+    trafilatura and Scrapy loaded) reported the parent's size as its own peak.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux, bytes on macOS
 
 
 def timed(fn, *args, repeat: int = 1, **kwargs) -> tuple[float, object]:

@@ -53,7 +53,9 @@ def fold(text: str) -> str:
     """Lower case, Vietnamese diacritics and đ removed, hyphens as spaces (matches slugs too)."""
     text = text.lower().replace("đ", "d")
     text = unicodedata.normalize("NFD", text)
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    # drop the combining marks (category Mn): a category() call per distinct character, not per character
+    for mark in [c for c in set(text) if unicodedata.category(c) == "Mn"]:
+        text = text.replace(mark, "")
     return re.sub(r"[-_/]+", " ", text)
 
 
