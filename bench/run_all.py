@@ -1,7 +1,7 @@
 """Every benchmark, one after the other, then each target against its measured figure.
 
-    .venv/bin/python bench/run_all.py            # ~5 minutes on the 2-core reference machine
-    .venv/bin/python bench/run_all.py --quick    # smaller sizes, a smoke run (~1.5 minutes)
+    .venv/bin/python bench/run_all.py            # ~3 minutes on the 2-core reference machine
+    .venv/bin/python bench/run_all.py --quick    # smaller sizes, a smoke run (~40 s)
 
 Steps: the synthetic recordings (bench/synth.py), the crawl throughput on baoquocte and
 vietnam.vn (bench/bench_crawl.py), the extraction speed and accuracy (bench/bench_extract.py),
