@@ -86,7 +86,8 @@ class MirrorMiddleware:
     def from_crawler(cls, crawler):
         address = crawler.settings.get("MIRROR_ADDRESS")
         if not address:
-            raise NotConfigured("MIRROR_ADDRESS is not set")
+            # off by default; no message, so Scrapy does not warn about it on every crawl
+            raise NotConfigured
         address = address.strip().removeprefix("http://").rstrip("/")
         return cls(address, crawler.stats)
 
