@@ -59,7 +59,31 @@ RELATED_LABELS = frozenset({
     "tin liên quan", "related news", "related", "nouvelles connexes", "articles connexes",
     "gerelateerd nieuws", "gerelateerde nieuws", "berita terkait", "verwandte nachrichten",
     "noticias relacionadas", "notícias relacionadas", "notizie correlate", "похожие новости",
+    # the papers' "read also" boxes ("Đọc thêm" on baohatinh.vn), kept or machine-translated
+    "đọc thêm", "xem thêm", "read more", "read also", "see also", "lire aussi", "à lire aussi", "lire plus",
+    "lees ook", "lees meer", "baca juga", "baca selengkapnya", "lesen sie auch", "mehr lesen", "weiterlesen",
+    "lea también", "leer más", "leia também", "leia mais", "leggi anche",
 })
+#: the label of an ad slot, alone on its line: never article text
+AD_LABELS = frozenset({
+    "advertisement", "advertising", "ads", "quảng cáo", "publicité", "advertentie", "iklan", "anzeige",
+    "werbung", "publicidad", "publicidade", "pubblicità", "реклама", "광고", "广告", "広告", "โฆษณา",
+})
+#: a class token naming an ad slot ("banner-ads", "ads_inline", "ad-slot", "adsbygoogle") or a
+#: caption holder ("PhotoCMS_Caption", "img-caption"), whatever its case: class names are unknown [?]
+_AD_CLASS_RE = re.compile(r"^(?:ads?|adv|advert\w*|adsbygoogle|(?:ads?|adv)[-_].+|.+[-_](?:ads?|adv))$", re.IGNORECASE)
+_CAPTION_CLASS_RE = re.compile(r"caption", re.IGNORECASE)
+
+
+def _noise_class(el) -> bool:
+    """An ad slot or a caption holder, by its class tokens (case-insensitive), small enough not
+    to be a wrapper of the article itself."""
+    tokens = (el.get("class") or "").split() if _tag(el) else []
+    if not tokens:
+        return False
+    if any(_CAPTION_CLASS_RE.search(t) for t in tokens):
+        return len(_STRING_VALUE(el)) < 600
+    return any(_AD_CLASS_RE.match(t) for t in tokens) and len(_STRING_VALUE(el)) < 300
 #: the language switcher's own name for the page language, leaked into the first words of a
 #: paragraph by the machine translation ("Français Au nom des dirigeants…") [C for fr]. English is
 #: left out on purpose: "English" starts too many real English sentences.
@@ -288,7 +312,7 @@ class VietnamvnArticle(HtmlArticle):
 
     @cached_property
     def excluded(self) -> set:
-        return _matches(self.scope, _EXCLUDE)
+        return _matches(self.scope, _EXCLUDE) | {el for el in self.scope.iter() if _noise_class(el)}
 
     def _is_excluded(self, el) -> bool:
         return el in self.excluded or any(a in self.excluded for a in el.iterancestors())
@@ -404,6 +428,9 @@ class VietnamvnArticle(HtmlArticle):
         for el in root.iter():
             if not _tag(el):
                 continue
+            if el is not root and _noise_class(el):
+                targets.append(el)  # an ad slot or a caption holder
+                continue
             text = _text(el)
             if text and text.casefold().strip(" :") in RELATED_LABELS:
                 box = el
@@ -470,6 +497,8 @@ class VietnamvnArticle(HtmlArticle):
             if line.casefold().strip(" :") in RELATED_LABELS:
                 skip_next = True
                 continue
+            if line.casefold().strip(" :.") in AD_LABELS:
+                continue
             if line in (title, lead, HEADER, source_text) or line in self.lead_lines:
                 continue
             if is_numbered_alt(line) or is_photo_caption(line) or is_table_caption(line):
@@ -531,9 +560,29 @@ class VietnamvnArticle(HtmlArticle):
         return url
 
     def date(self) -> tuple[str | None, str | None]:
-        if self.source_block["date"]:
-            return self.source_block["date"], "page"
-        return super().date()
+        """The source line's day; a structured date (JSON-LD, meta, ``<time datetime>``) wins when it
+        adds a time on that same day (Hanoi time), or when the page shows no day at all. A structured
+        date of another day is not trusted over the visible one [I]: the platform may stamp its own
+        republication time."""
+        day = self.source_block["date"]
+        raw, source = self._structured_date()
+        if not day:
+            return (raw, source) if raw else super().date()
+        if raw:
+            structured, shown = parse_date(raw), parse_date(day)
+            if structured and structured.has_time and shown and structured.day == shown.day:
+                return raw, source
+        return day, "page"
+
+    def _structured_date(self) -> tuple[str | None, str | None]:
+        """The first layers of HtmlArticle.date: JSON-LD, then meta, then ``<time datetime>``."""
+        if self.jsonld.get("datePublished"):
+            return self.jsonld["datePublished"], "jsonld"
+        value = self.meta("article:published_time", "datePublished", "pubdate", "og:published_time")
+        if value:
+            return value, "meta"
+        value = self.sel.css("time[datetime]::attr(datetime), [itemprop=datePublished]::attr(content)").get()
+        return (value.strip(), "meta") if value and value.strip() else (None, None)
 
     def language(self) -> str | None:
         lang = extract.html_lang(self.sel)
@@ -542,8 +591,41 @@ class VietnamvnArticle(HtmlArticle):
         return url_language(self.url) or "vi"
 
     def images(self) -> list[dict]:
-        return extract.images(Selector(root=self.container), self.response.urljoin,
-                              extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + ("header",))
+        found = extract.images(Selector(root=self.container), self.response.urljoin,
+                               extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + ("header",))
+        if any(image["caption"] is None for image in found):
+            captions = self._loose_captions()
+            for image in found:
+                if image["caption"] is None:
+                    image["caption"] = captions.get(image["url"])
+        return found
+
+    def _loose_captions(self) -> dict:
+        """Captions outside ``<figure>``/tables: the CMS photo block copied from the paper
+        (``<div type="Photo"><div><img></div><div class="PhotoCMS_Caption"><p>…</p></div></div>``),
+        a caption-classed element in the image's own block. ``{image url: caption}``."""
+        out: dict = {}
+        for img in self.container.iter("img"):
+            src = img.get("data-src") or img.get("data-original") or img.get("src")
+            if not src or src.startswith("data:"):
+                continue
+            caption = None
+            node = img
+            for _ in range(3):  # the image's own block: a few levels up, never the body itself
+                parent = node.getparent()
+                if parent is None or parent is self.container:
+                    break
+                if sum(1 for _ in parent.iter("img")) > 1:
+                    break
+                holders = [el for el in parent.iter() if el is not img and _tag(el)
+                           and any(_CAPTION_CLASS_RE.search(t) for t in (el.get("class") or "").split())]
+                if holders:
+                    caption = _text(holders[0]) or None
+                    break
+                node = parent
+            if caption:
+                out[self.response.urljoin(src.strip())] = caption
+        return out
 
 
 # --- spider -----------------------------------------------------------------------------------
@@ -560,9 +642,9 @@ class VietnamvnSpider(SiteSpider):
     Only ``/sitemap/sitemap-post/YYYY-MM-DD.xml[.gz]`` children of the index are fetched, only
     for days in range; in each, only ``<loc>``s whose ``<lastmod>`` (UTC, read as a +07:00 day)
     is in range, and -- unless ``scope=all`` -- whose slug names a foreign-affairs term
-    (:func:`crawler.topic.slug_is_candidate`). A daily file is named after one calendar day, so
-    an article re-modified after midnight may sit in the previous day's file: a backfill of a
-    single day trusts the file name [I].
+    (:func:`crawler.topic.slug_is_candidate`). Whether a daily file is named after the UTC or
+    the Hanoi day is unknown; the day before ``since`` is read only when the in-range files show
+    UTC naming (see :meth:`edge_request`).
     """
 
     name = "vietnamvn"
@@ -595,6 +677,9 @@ class VietnamvnSpider(SiteSpider):
 
     async def start(self):
         self._wanted = set(self.wanted_days())
+        #: the daily file before ``since``, read only once the files show they are named by UTC day
+        self._edge: set[date] = set()
+        self._edge_url: str | None = None
         self.logger.info("vietnam.vn: daily sitemaps %s..%s, languages %s, scope %s",
                          min(self._wanted), max(self._wanted), ",".join(self.languages), self.scope)
         yield self.discovery_request(self.sitemap_index_url, self.parse_sitemap_index)
@@ -618,6 +703,8 @@ class VietnamvnSpider(SiteSpider):
                 self.count("skipped_other_sitemaps")
                 continue
             if day not in self._wanted:
+                if self.backfill and day == self.since_date - timedelta(days=1):
+                    self._edge_url = response.urljoin(loc)  # kept in case the files are named by UTC day
                 self.count("skipped_out_of_range_sitemaps")
                 continue
             if day in self._days_requested:  # listed both as .xml and .xml.gz
@@ -633,12 +720,38 @@ class VietnamvnSpider(SiteSpider):
         parsed = parse_date(lastmod) if lastmod else None
         return parsed.day if parsed else None
 
+    def edge_request(self, file_day: date, lastmod: str | None):
+        """The daily file before ``since``, once an in-range file shows it is named by UTC day.
+
+        Whether a daily file is named after the UTC or the Hanoi day of its lastmods is unknown
+        [?]. The two agree for lastmods from 00:00 to 16:59 UTC; a lastmod from 17:00 UTC on in the
+        file of that UTC day (07:00 the next morning and earlier, Hanoi time) shows UTC naming, and
+        then the first hours of ``since`` sit in the previous day's file, which is read for its
+        in-range lastmods only. Without that evidence no file outside the range is fetched."""
+        if self._edge or self._edge_url is None or not lastmod:
+            return None
+        try:
+            when = datetime.fromisoformat(lastmod.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if when.tzinfo is None or when.utcoffset() != timedelta(0):
+            return None
+        if when.date() != file_day or when.astimezone(VN_TZ).date() == file_day:
+            return None
+        edge = self.since_date - timedelta(days=1)
+        self._edge.add(edge)
+        self.count("sitemaps_named_by_utc_day")
+        self.count("sitemaps_queued")
+        return self.discovery_request(self._edge_url, self.parse_daily_sitemap, meta={"sitemap_day": edge})
+
     def parse_daily_sitemap(self, response):
         kind, entries = self.read_sitemap(response)
         self.count("sitemaps")
         if kind != "urlset":
             self.logger.warning("%s is not a urlset (%s)", response.url, kind)
             return
+        file_day = response.meta.get("sitemap_day")
+        is_edge = file_day in self._edge
         for entry in entries:
             loc, lastmod = entry.get("loc", "").strip(), entry.get("lastmod")
             self.count("sitemap_entries")
@@ -646,7 +759,14 @@ class VietnamvnSpider(SiteSpider):
             if slug is None:
                 self.count("skipped_not_article")
                 continue
+            if self.backfill and not is_edge and file_day is not None:
+                edge = self.edge_request(file_day, lastmod)
+                if edge is not None:
+                    yield edge
             day = self.lastmod_day(lastmod)
+            if is_edge and day is None:
+                self.count("skipped_out_of_range")  # the edge file: only what its lastmod puts in range
+                continue
             if self.backfill and day is not None and not self.in_range(day):
                 self.count("skipped_out_of_range")
                 continue

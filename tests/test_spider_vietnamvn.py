@@ -89,6 +89,7 @@ def test_backfill_fetches_only_what_the_range_needs(crawls):
     assert stats["discovery/vietnamvn/articles_queued"] == 15
     assert stats["pipeline/dates/dropped/out_of_range"] == 5
     assert stats.get("warc/replay/miss", 0) <= 1  # robots.txt only
+    assert "discovery/vietnamvn/sitemaps_named_by_utc_day" not in stats
 
 
 def test_incremental_run_fetches_no_article_again(crawls):
@@ -112,3 +113,34 @@ def test_scope_all_and_languages_arguments(tmp_path):
     assert not [u for u in fetched if f"/fr/" in u or "/nl/" in u or "/id/" in u]
     assert sorted(i["url"] for i in result["items"]) == sorted(urls(S1, ("vi", "en")))
     assert "discovery/vietnamvn/skipped_off_topic_slug" not in result["stats"]
+
+
+# --- hold-out recording (tests/fixtures/vietnamvn/holdout_replay/) ----------------------------
+# Written blind from SITES.md: an index with daily children 20..26/12 and decoys (news, pages,
+# tags, categories), daily files 22..25/12 (23/12 gzipped, served as application/x-gzip under
+# its .xml name), vi + en pages. Backfill 23..24/12, languages vi,en.
+HOLDOUT = FIXTURES / "vietnamvn" / "holdout_replay"
+HOLDOUT_IN = {
+    f"{HOME}/hoi-nghi-ngoai-giao-lan-thu-32-be-mac", f"{HOME}/en/hoi-nghi-ngoai-giao-lan-thu-32-be-mac",
+    f"{HOME}/thu-truong-ngoai-giao-tiep-dai-su-han-quoc",  # no /en/ version recorded
+    f"{HOME}/viet-nam-lao-tang-cuong-hop-tac-bien-gioi",  # in the 23/12 file, lastmod 01:30 on 24/12 Hanoi time
+    f"{HOME}/ha-tinh-don-doan-dai-su-quan-lao", f"{HOME}/en/ha-tinh-don-doan-dai-su-quan-lao",
+    f"{HOME}/kieu-bao-tai-nhat-ban-don-tet-som",  # in the 22/12 file, lastmod 00:45 on 23/12 Hanoi time
+}
+
+
+def test_holdout_backfill(tmp_path):
+    warc_from_manifest(HOLDOUT / "manifest.json", tmp_path / "site.warc.gz")
+    result = run(tmp_path, "holdout", "-a", "since=2023-12-23", "-a", "until=2023-12-24", "-a", "languages=vi,en")
+    assert sorted(i["url"] for i in result["items"]) == sorted(HOLDOUT_IN)
+    fetched = set(result["crawled"])
+    assert not [u for u in fetched if "vung-chua" in u]  # off-topic slug: never fetched
+    assert not [u for u in fetched if "/tag/" in u or "/category/" in u or "news-sitemap" in u]
+    assert not [u for u in fetched if "2023-12-25" in u or "2023-12-20" in u or "campuchia" in u]
+    assert f"{HOME}/bo-ngoai-giao-hop-bao-thuong-ky-thang-12" in fetched  # lastmod 24/12, page 20/12: dropped
+    assert f"{HOME}/dai-su-quan-viet-nam-tai-phap-to-chuc-le-ky-niem" not in fetched  # edge file, lastmod 22/12
+    # the 23/12 file holds a lastmod of 18:30 UTC that day: named by UTC day, so the 22/12 file is read too
+    assert result["stats"]["discovery/vietnamvn/sitemaps_named_by_utc_day"] == 1
+    for item in result["items"]:
+        assert item["published_at"] in ("2023-12-23", "2023-12-24") and item["date_source"] == "page"
+        assert item["language"] == ("en" if "/en/" in item["url"] else "vi")
