@@ -20,13 +20,15 @@ Everything this project knows about baoquocte.vn lives in this module (see SITES
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from crawler.dates import find_text_date
 from crawler.extract import link_texts, safe_urljoin
-from crawler.page import HtmlArticle, TextArticle
+from crawler.page import HtmlArticle, ParseError, TextArticle
 from crawler.text import (
-    is_photo_caption, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
+    ends_sentence, is_photo_caption, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
 )
 from crawler.urls import canonicalize as default_canonicalize
 from spiders.base import SiteSpider, feed_entries
@@ -41,8 +43,48 @@ FOLLOW_WIDGET_RE = re.compile(r"^Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)"
 _FOLLOW_ANYWHERE = re.compile(r"\s*Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)\b.*$", re.IGNORECASE | re.DOTALL)
 DATE_LINE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 RELATED_LABELS = frozenset({"tin liên quan", "bài liên quan", "related news", "xem thêm"})
-END_LABELS = frozenset({"tin cùng chuyên mục", "tin bài liên quan", "bình luận", "gửi bình luận",
-                        "ý kiến bạn đọc", "tin mới nhất", "đọc nhiều"})
+END_LABELS = frozenset({"tin cùng chuyên mục", "bài viết cùng chuyên mục", "cùng chuyên mục", "tin bài liên quan",
+                        "tin khác", "tin bài khác", "bình luận", "gửi bình luận", "ý kiến bạn đọc", "tin mới nhất",
+                        "đọc nhiều", "other news", "more news", "most read", "comments", "your comment"})
+
+
+#: footer lines: the text after them is never the article (copyright, publisher, licence)
+#: (short lines only, see _is_footer)
+FOOTER_RE = re.compile(r"^(?:©\s*(?:\d{4}\s*)?(?:bản quyền|báo|tg&vn|thế giới|the world|world and vietnam|baoquocte)"
+                       r"|copyright\b|bản quyền thuộc|giấy phép (?:số|hoạt động))|\bcơ quan chủ quản\s*:", re.IGNORECASE)
+#: a related-news item as a text extractor writes it: the linked thumbnail's alt/title, then the
+#: link text -- the same headline twice on one line ("Title Title")
+_DOUBLED_RE = re.compile(r"^(?P<t>.{8,}?)\s+(?P=t)\s*$")
+#: the old layout's related item: the article slug folded to ASCII words, then the headline
+_SLUG_ALT_RE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+){2,} (?=[^\W\d_a-z])")
+#: vietnam.vn's source line ("Báo Quốc TếBáo Quốc Tế23/12/2023"): a republication, not this site's page
+_REPUBLISHED_SOURCE_RE = re.compile(r"^(?P<name>\D{2,80}?)(?P=name)\s*\d{1,2}/\d{1,2}/\d{4}$")
+_PLATFORM_HEADER = "Vietnam.vn - Nền tảng quảng bá Việt Nam"
+
+
+#: a line of lowercase ASCII words only: the old layout's alt text (the slug's words); Vietnamese prose has diacritics
+_ASCII_ALT_RE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+){3,}$")
+
+
+def _ascii_fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def _is_footer(line: str) -> bool:
+    return word_count(line) <= 20 and bool(FOOTER_RE.search(line))
+
+
+def _is_related_item(line: str) -> bool:
+    return bool(_DOUBLED_RE.match(line) or _SLUG_ALT_RE.match(line))
+
+
+def _same_start(a: str, b: str, words: int = 5) -> bool:
+    """Two lines opening with the same words (an image's alt text and its caption)."""
+    wa, wb = a.casefold().split(), b.casefold().split()
+    n = min(words, len(wa), len(wb))
+    return n >= 3 and wa[:n] == wb[:n]
 
 
 class BaoquocteText(TextArticle):
@@ -53,31 +95,101 @@ class BaoquocteText(TextArticle):
     @classmethod
     def recognize(cls, text: str) -> bool:
         head = [line.strip() for line in text.split("\n")[:60]]
+        if _PLATFORM_HEADER in text or any(_REPUBLISHED_SOURCE_RE.match(line) for line in head):
+            return False  # a vietnam.vn republication of a TG&VN article
         return any(FOLLOW_WIDGET_RE.match(line) or LEAD_PREFIX_RE.match(line) for line in head)
 
     @cached_property
     def layout(self) -> dict:
-        lines = [line for line in self.lines if not FOLLOW_WIDGET_RE.match(line)]
+        lines: list[str] = []
+        widget = None
+        for line in self.lines:
+            if FOLLOW_WIDGET_RE.match(line):
+                widget = len(lines) if widget is None else widget
+                continue
+            cut = normalize_line(_FOLLOW_ANYWHERE.sub("", line))  # the widget on the sapo's line
+            if cut != line and cut:
+                widget = len(lines) + 1 if widget is None else widget
+            if cut:
+                lines.append(cut)
         sapo = next((i for i, line in enumerate(lines) if LEAD_PREFIX_RE.match(line)), None)
+        if sapo is None and widget and word_count(lines[widget - 1]) >= 8 and not looks_like_name(lines[widget - 1]):
+            sapo = widget - 1  # the follow widget sits right under the sapo
         if sapo is None:
-            sapo = next(i for i, line in enumerate(lines) if word_count(line) > 25)
+            sapo = next((i for i, line in enumerate(lines) if word_count(line) > 25), None)
+        if sapo is None:
+            raise ParseError(f"no sapo found in {self.url}")
         head = lines[:sapo]
         day = next((line for line in lines[:sapo + 3] if DATE_LINE_RE.search(line) and word_count(line) <= 8), None)
         head = [line for line in head if line != day]
         kicker = [line for line in head if line.endswith(":") and line.upper() == line]
         head = [line for line in head if line not in kicker]
-        title = next((line for line in head if looks_like_headline(line) and word_count(line) > 3),
-                     head[0] if head else None)
+        title = self._pick_title(head, lines[sapo + 1:])
         rest = head[head.index(title) + 1:] if title in head else []
         authors = split_authors(rest[0]) if rest and looks_like_name(rest[0]) else []
         body_start = sapo + 1
         if body_start < len(lines) and lines[body_start] == day:
             body_start += 1
-        end = next((i for i in range(body_start, len(lines)) if lines[i].casefold().strip(" :") in END_LABELS),
-                   len(lines))
+        end = next((i for i in range(body_start, len(lines))
+                    if lines[i].casefold().strip(" :") in END_LABELS or _is_footer(lines[i])), len(lines))
         body = [line for line in lines[body_start:end] if line != day]
         return {"title": title, "lead": LEAD_PREFIX_RE.sub("", lines[sapo]).strip() or None, "body": body,
                 "day": day, "authors": authors, "section": kicker[0].rstrip(":").strip() if kicker else None}
+
+    def date(self):
+        """The date line; else the first date of the story; else one in the sapo ("Ngày 22/12, tại ...")."""
+        raw, source = super().date()
+        if raw is None and self.lead():
+            raw = find_text_date(self.lead(), self.page_language)
+            source = "text" if raw else None
+        return raw, source
+
+    @staticmethod
+    def _pick_title(head: list[str], after: list[str]) -> str | None:
+        """The headline among the lines above the sapo (breadcrumb, kicker, title, byline, the
+        byline's title line): the one the lead image repeats as its alt text; else the headline
+        the byline follows; else the last headline-shaped line."""
+        shaped = [line for line in head if looks_like_headline(line) and word_count(line) > 3]
+        later = set(after[:80])
+        for line in shaped:
+            if line in later:
+                return line
+        for i, line in enumerate(head[:-1]):
+            if line in shaped and looks_like_name(head[i + 1]) and word_count(head[i + 1]) <= 5 \
+                    and not looks_like_name(line):
+                return line
+        # a headline right after a byline is the byline's title line ("Nguyên Phó Thủ tướng ...")
+        plain = [line for i, line in enumerate(head) if line in shaped and not (i and looks_like_name(head[i - 1]))]
+        return (plain or shaped or head or [None])[-1]
+
+    def clean_body(self, lines: list[str]) -> list[str]:
+        """Related-news blocks go whole (the label and every "Title Title" item after it) and an
+        image's alt text goes when the caption under it repeats it; then the shared rules."""
+        out: list[str] = []
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            if line.casefold().strip(" :") in self.related_labels:
+                i += 1
+                if i < len(lines) and not _is_related_item(lines[i]) and looks_like_headline(lines[i]):
+                    # plain items: the headline-shaped lines up to the next paragraph
+                    i += 1
+                    while (i < len(lines) and looks_like_headline(lines[i], 30) and not ends_sentence(lines[i])
+                           and not is_photo_caption(lines[i])):
+                        i += 1
+                while i < len(lines) and _is_related_item(lines[i]):
+                    i += 1
+                continue
+            if _ASCII_ALT_RE.match(line) and (self.page_language == "vi" or line == _ascii_fold(self.title() or "")):
+                i += 1  # the old layout's image alt: the headline folded to lowercase ASCII
+                continue
+            if i + 1 < len(lines) and is_photo_caption(lines[i + 1]) and not is_photo_caption(line) \
+                    and _same_start(line, lines[i + 1]):
+                i += 1  # the alt text; the caption itself goes below
+                continue
+            out.append(line)
+            i += 1
+        return super().clean_body(out)
 
 
 # --- HTML pages ------------------------------------------------------------------------------

@@ -240,3 +240,36 @@ def test_next_page_is_the_nearest_offset_ahead():
     body = (SITE_DIR / "replay" / "ngoai-giao_BRSR15.html").read_bytes()
     response = HtmlResponse(url=LISTING[1], body=body, encoding="utf-8")
     assert spider.next_page(response) == LISTING[2]
+
+
+# --- hold-out recording: a second, independently written section recording ----------------------
+# tests/fixtures/baoquocte/holdout_replay/: listing pages /ngoai-giao (= BRSR=0) .. BRSR=60, cards every
+# ~6 h from 23/12/2023 20:00 back, dates as "dd/mm/yyyy HH:MM" on even pages and "HH:MM | dd/mm/yyyy" on
+# odd ones, one undated card, the last card of page 1 repeated on top of page 2 (the listing shifted),
+# the section feed; only the in-range articles (and two older decoys) are recorded.
+HOLDOUT_DIR = SITE_DIR / "holdout_replay"
+
+
+def test_holdout_backfill_archives_exactly_the_range(tmp_path):
+    expected = json.loads((HOLDOUT_DIR / "expected.json").read_text(encoding="utf-8"))
+    warc_from_manifest(HOLDOUT_DIR / "manifest.json", tmp_path / "site.warc.gz")
+    run_ = run(tmp_path, "archive", "holdout", "-a", f"since={expected['since']}", "-a", f"until={expected['until']}")
+    urls = [i["url"] for i in run_["items"]]
+    assert sorted(urls) == sorted(expected["archive"])  # each once, the repeated card too
+    fetched = run_["crawled"]
+    assert articles(fetched) == set(expected["archive"])  # no out-of-range article is fetched
+    assert not [u for u in expected["must_not_fetch"] if u in fetched]
+    assert all(expected["since"] <= i["published_at"][:10] <= expected["until"] for i in run_["items"])
+
+
+def test_text_parser_leaves_vietnamvn_republications_alone():
+    """A vietnam.vn page republishing a TG&VN article keeps the ``TGVN.`` sapo: it is vietnam.vn's."""
+    from spiders.baoquocte import BaoquocteText
+
+    body = "\n\n".join(["Vietnam.vn - Nền tảng quảng bá Việt Nam", "Bế mạc Hội nghị Ngoại giao 32",
+                        "TGVN. Sáng 23/12, Hội nghị Ngoại giao lần thứ 32 đã bế mạc sau 5 ngày làm việc.",
+                        "Báo Quốc TếBáo Quốc Tế23/12/2023", "Nội dung bài viết."])
+    assert not BaoquocteText.recognize(body)
+    assert not BaoquocteText.recognize(body.replace("Vietnam.vn - Nền tảng quảng bá Việt Nam\n\n", ""))
+    assert BaoquocteText.recognize(body.replace("Vietnam.vn - Nền tảng quảng bá Việt Nam\n\n", "")
+                                   .replace("Báo Quốc TếBáo Quốc Tế23/12/2023", "23/12/2023 09:15"))
