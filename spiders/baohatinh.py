@@ -21,10 +21,11 @@ The site publishes on every topic, so articles go through the foreign-affairs ta
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from crawler.dates import find_text_date
 from crawler.extract import link_texts, safe_urljoin
 from crawler.page import HtmlArticle, TextArticle
 from crawler.text import (
@@ -45,6 +46,38 @@ END_LABELS = frozenset({"đọc thêm", "tin liên quan", "bài liên quan", "xe
 _DATE_LINE_RE = re.compile(r"^(?:(?:Thứ\s+\w+|Chủ\s+nhật),?\s*)?\d{1,2}/\d{1,2}/\d{4}(?:\s*[-|,]?\s*\d{1,2}:\d{2})?"
                            r"(?:\s*\(GMT[+-]\d+\))?$", re.IGNORECASE)
 
+#: a caption's photo credit without parentheses at its end: "… tại buổi tiếp. Ảnh: Ngọc Loan",
+#: "Ảnh: Thu Hà" on its own line; the credit is a short name, never a clause
+_TRAILING_CREDIT_RE = re.compile(
+    r"(?:^|[.!?…”\")]\s+|\s[-–]\s)(?:ảnh|ảnh\s+minh\s+họa|ảnh\s+tư\s+liệu|video|đồ\s*họa|clip)\s*[:：]"
+    r"\s*(?P<who>[^.!?:;]{1,60})$", re.IGNORECASE)
+#: a body paragraph that opens with an adverbial clause ("Dịp này, …", "Tại buổi làm việc, …")
+_CLAUSE_OPENING_RE = re.compile(r"^(?:\S+\s+){0,3}\S+,")
+#: a news dateline sits in the opening words of its paragraph ("Sáng 18/12, …",
+#: "Trong khuôn khổ chuyến thăm, chiều 18/12, …"); a date deep in a sentence is an event's
+_DATELINE_REACH = 60
+#: a full date before this year in running text is history, not the article's date (the
+#: site's web archive starts in the 2000s)
+_MIN_TEXT_YEAR = 2005
+_YEAR_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _is_credit_caption(line: str) -> bool:
+    """A caption that ends with (or is only) an unparenthesized photo credit."""
+    m = _TRAILING_CREDIT_RE.search(line)
+    return bool(m) and word_count(m["who"]) <= 6 and word_count(line) <= 60
+
+
+def _is_caption_sentence(line: str) -> bool:
+    """The short one-sentence line under a photo ("Quang cảnh buổi làm việc.")."""
+    text = line.strip()
+    if not text or word_count(text) > 25 or text.startswith(("“", '"', "-", "+", "•")):
+        return False
+    if re.search(r"[.!?…]\s+\S", text):  # two sentences: a paragraph
+        return False
+    return not _CLAUSE_OPENING_RE.match(text)
+
+
 class BaohatinhText(TextArticle):
     site = SITE
     languages = LANGUAGES
@@ -52,6 +85,22 @@ class BaohatinhText(TextArticle):
     @classmethod
     def recognize(cls, text: str) -> bool:
         return any(LEAD_PREFIX_RE.match(line.strip()) for line in text.split("\n")[:40])
+
+    @staticmethod
+    def _related_block_end(lines: list[str], start: int, stop: int) -> int | None:
+        """Where an inline related box opened by the label at ``start`` ends (the index of the
+        first line after its headlines), or None when the label opens the trailing block of
+        related cards (their headline repeated: thumbnail alt + link) that closes the article."""
+        j = start + 1
+        while j < stop and j <= start + 4:
+            if j + 1 < stop and lines[j] == lines[j + 1]:
+                return None  # cards: "Title", "Title", summary...
+            if not looks_like_headline(lines[j], 30):
+                break
+            j += 1
+        if j == start + 1 or j >= stop:
+            return None  # nothing but headlines to the end: the trailing block
+        return j
 
     @cached_property
     def layout(self) -> dict:
@@ -63,13 +112,72 @@ class BaohatinhText(TextArticle):
         title = next((line for line in head if looks_like_headline(line)), head[0] if head else None)
         after_title = head[head.index(title) + 1:] if title in head else []
         authors = [a for line in after_title if looks_like_name(line) for a in split_authors(line)]
-        end = next((i for i in range(sapo + 1, len(lines)) if lines[i].casefold().strip(" :") in END_LABELS),
-                   len(lines))
-        body = lines[sapo + 1:end]
+        body: list[str] = []
+        i = sapo + 1
+        while i < len(lines):
+            if lines[i].casefold().strip(" :") in END_LABELS:
+                resume = self._related_block_end(lines, i, len(lines))
+                if resume is None:
+                    break
+                i = resume  # an inline "Tin liên quan" box: its label and headlines go
+                continue
+            body.append(lines[i])
+            i += 1
         if not authors and body and word_count(body[-1]) <= 6 and looks_like_name(body[-1]):
             authors = split_authors(body.pop())
         return {"title": title, "lead": LEAD_PREFIX_RE.sub("", lines[sapo]).strip() or None,
                 "body": body, "day": day, "authors": authors}
+
+    def clean_body(self, lines: list[str]) -> list[str]:
+        """Before the shared rules: a related card inside the body (its headline twice: thumbnail
+        alt + link), captions ending with a photo credit, and the one-sentence caption right
+        under a photo (the title repeated as its alt)."""
+        title = self.title()
+        kept: list[str] = []
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            if (i + 1 < len(lines) and lines[i + 1] == line and line != title
+                    and looks_like_headline(line, 30)):
+                i += 2
+                continue
+            if _is_credit_caption(line):
+                i += 1
+                continue
+            kept.append(line)
+            if line == title and i + 1 < len(lines) and lines[i + 1] != title \
+                    and _is_caption_sentence(lines[i + 1]):
+                i += 2
+                continue
+            i += 1
+        return super().clean_body(kept)
+
+    def date(self):
+        """The date line; else the dateline that opens a paragraph ("Sáng 18/12, …"); else the
+        first date in the story that is not history (a full date before the web era)."""
+        if self.layout.get("day"):
+            return self.layout["day"], "page"
+        paras = (self.body() or "").split("\n\n")
+        fallback = None
+        for para in paras:
+            rest, offset = para, 0
+            while rest:
+                raw = find_text_date(rest, self.page_language)
+                if not raw:
+                    break
+                at = rest.find(raw)
+                digits = re.search(r"\d", raw)
+                pos = offset + max(at, 0) + (digits.start() if digits else 0)
+                years = [int(y) for y in _YEAR_RE.findall(raw)]
+                historic = any(y < _MIN_TEXT_YEAR for y in years)
+                if not historic:
+                    if pos <= _DATELINE_REACH:
+                        return raw, "text"
+                    if fallback is None:
+                        fallback = raw
+                cut = max(at, 0) + len(raw)
+                rest, offset = rest[cut:], offset + cut
+        return (fallback, "text") if fallback else (None, None)
 
 
 # --- HTML pages ------------------------------------------------------------------------------
@@ -162,10 +270,11 @@ class BaohatinhArticle(HtmlArticle):
     @cached_property
     def _lead(self) -> str | None:
         """The sapo (its ``(Baohatinh.vn) -`` prefix removed); else the description meta; else (a
-        changed layout without meta) the first block that starts with that prefix."""
+        changed layout without meta) the first block that starts with that prefix. A page
+        without a sapo often fills its description meta with the headline: that is no lead."""
         value = super().lead()
-        if value:
-            return value
+        if value and value.casefold() != (self.title() or "").casefold():
+            return value  # a description that only repeats the headline is no sapo
         for node in self.sel.xpath("//p | //h2 | //h3 | //div[not(*)] | //div[not(div or p or table)]"):
             text = normalize_line(" ".join(node.css("::text").getall()))
             if text and LEAD_PREFIX_RE.match(text) and word_count(text) >= 8:
@@ -180,6 +289,7 @@ class BaohatinhArticle(HtmlArticle):
         related-box label and its link, photo credits written as paragraphs, a trailing byline
         (kept for :meth:`authors`)."""
         title, lead = self.title(), self.lead()
+        captions = set(self._paragraph_captions.values())
         out: list[str] = []
         skip_next = False
         for i, para in enumerate(paras):
@@ -195,6 +305,8 @@ class BaohatinhArticle(HtmlArticle):
                 skip_next = True  # an inline "Xem thêm: <link>"
                 continue
             if (is_photo_caption(para) or _PHOTO_CREDIT_RE.match(para)) and word_count(para) <= 40:
+                continue
+            if _is_credit_caption(para) or para in captions:  # "… tại buổi tiếp. Ảnh: Ngọc Loan"
                 continue
             out.append(para)
         self._byline_para = None
@@ -220,6 +332,36 @@ class BaohatinhArticle(HtmlArticle):
         self.body_paragraphs  # noqa: B018 -- computes (and caches) the body, which sets _byline_para
         para = getattr(self, "_byline_para", None)
         return split_authors(_BYLINE_LABEL_RE.sub("", para)) if para else []
+
+    @cached_property
+    def _paragraph_captions(self) -> dict[str, str]:
+        """``{image url: caption}`` for an image set in its own paragraph and captioned by the
+        paragraph right after it (italic only, or ending with a photo credit)."""
+        container = next((nodes[0] for nodes in (self.sel.css(q) for q in self.body_css) if nodes), None)
+        captions: dict[str, str] = {}
+        if container is None:
+            return captions
+        for img in container.xpath(".//p[.//img][not(ancestor::figure or ancestor::table)]//img"):
+            holder = img.xpath("ancestor::p[1]")
+            if normalize_line(" ".join(holder.css("::text").getall())):
+                continue  # the image sits inside running text
+            nxt = holder.xpath("following-sibling::*[1][self::p or self::div]")
+            if not nxt or nxt.xpath(".//img"):
+                continue
+            text = normalize_line(" ".join(nxt.css("::text").getall()))
+            emphasized = normalize_line(" ".join(nxt.xpath(".//em//text() | .//i//text()").getall()))
+            if text and word_count(text) <= 60 and (text == emphasized or _is_credit_caption(text)):
+                src = img.attrib.get("data-src") or img.attrib.get("data-original") or img.attrib.get("src") or ""
+                captions[safe_urljoin(self.response, src.strip())] = text
+        return captions
+
+    def images(self) -> list[dict]:
+        """Figures and image tables (shared rules), then captions of paragraph-set images."""
+        found = super().images()
+        if all(image["caption"] for image in found):
+            return found
+        captions = self._paragraph_captions
+        return [dict(image, caption=image["caption"] or captions.get(image["url"])) for image in found]
 
     # --- byline, date, section, tags ---------------------------------------------------------
     def authors(self) -> list[str]:
@@ -311,6 +453,12 @@ class BaohatinhArticle(HtmlArticle):
 
 
 
+#: days after ``until`` a sitemap ``<lastmod>`` may fall and still be read (``-a lastmod_grace=N``):
+#: a lastmod is the last change, so an in-range article edited later carries a later one. Off by
+#: default: a backfill fetches no article whose lastmod is outside the range unless asked to.
+LASTMOD_GRACE_DAYS = 0
+
+
 def _month_overlaps(year: int, month: int, since: date, until: date) -> bool:
     first = date(year, month, 1)
     last = date(year + (month == 12), month % 12 + 1, 1)
@@ -321,7 +469,11 @@ class BaohatinhSpider(SiteSpider):
     """baohatinh.vn, every topic (the foreign-affairs tagger and ``-a scope`` decide what is kept).
 
     * Backfill (``-a since= -a until=``): the sitemap index, then only the monthly news
-      sitemaps of the months in range, then only the ``<loc>``s whose ``<lastmod>`` is in range.
+      sitemaps of the months in range, then only the ``<loc>``s whose ``<lastmod>`` can belong
+      to an article of the range. ``<lastmod>`` is the last *change*, never before publication:
+      a lastmod before ``since`` rules the article out, but an article of the range corrected
+      the next morning carries a lastmod after ``until``: with ``-a lastmod_grace=N`` entries up to
+      N days after ``until`` are read too and their page date decides (default 0: none).
     * Incremental (no ``since``): the home RSS feed and the /chinh-tri/ and /the-gioi/ category
       pages; a category's next page is read only while its page still lists unseen articles
       (at most ``-a pages=N`` pages per category, default 3).
@@ -346,9 +498,11 @@ class BaohatinhSpider(SiteSpider):
                      ".pagination a.next::attr(href)", ".pagination__next::attr(href)",
                      "a.next-page::attr(href)")
 
-    def __init__(self, *args, pages: str | int = 3, feed: str | None = None, **kwargs):
+    def __init__(self, *args, pages: str | int = 3, feed: str | None = None,
+                 lastmod_grace: str | int = LASTMOD_GRACE_DAYS, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_pages = int(pages)
+        self.lastmod_grace = timedelta(days=max(0, int(lastmod_grace)))
         if feed:
             self.feeds = tuple(f.strip() for f in str(feed).split(",") if f.strip())
         self._queued: set[str] = set()
@@ -429,9 +583,12 @@ class BaohatinhSpider(SiteSpider):
                 continue
             lastmod = entry.get("lastmod") or None
             day = self.day_of(lastmod) if lastmod else None
-            if day is not None and not self.in_range(day):
+            if day is not None and (day < self.since_date
+                                    or (self.until_date and day > self.until_date + self.lastmod_grace)):
                 self.count("skipped_out_of_range")
                 continue
+            if day is not None and self.until_date and day > self.until_date:
+                self.count("lastmod_after_until_queued")
             if day is None:
                 self.count("undated_queued")
             request = self.queue_article(url, meta={"sitemap_date": lastmod} if lastmod else None)

@@ -219,3 +219,48 @@ def test_canonical_urls_drop_host_and_query_noise():
     canon = BaohatinhArticle.canonicalize
     assert canon("http://www.baohatinh.vn/a-b-post1.html?utm_source=rss&fbclid=x#c") == f"{H}/a-b-post1.html"
     assert canon(f"{H}/a-b-post1.html") == f"{H}/a-b-post1.html"
+
+
+# --- hold-out recording: a narrower range, lastmod after until, JSON-LD "Z" dates --------------------
+
+HOLDOUT = SITE_DIR / "holdout_replay"
+
+
+def test_holdout_backfill_reads_articles_edited_after_the_range(tmp_path):
+    """A second, independent recording (sitemap index of news-YYYY-M children, RSS, /the-gioi/):
+    backfill 17/12..20/12/2023 with ``-a lastmod_grace=2``. One in-range article was edited the next morning (lastmod 21/12),
+    one article of 16/12 was edited on 17/12, one carries only a JSON-LD date in UTC (18:30Z on
+    16/12 = 17/12 in Hanoi)."""
+    spec = json.loads((HOLDOUT / "expected_backfill.json").read_text(encoding="utf-8"))
+    warc_from_manifest(HOLDOUT / "manifest.json", tmp_path / "site.warc.gz")
+    window = ("-a", f"since={spec['since']}", "-a", f"until={spec['until']}", "-a", "lastmod_grace=2")
+    default = run(tmp_path, "archive", "holdout", *window)
+    everything = run(tmp_path, "archive-all", "holdout-all", *window, "-a", "scope=all")
+    assert sorted(i["url"] for i in default["items"]) == sorted(spec["must_archive"])
+    assert sorted(i["url"] for i in everything["items"]) == sorted(spec["must_archive"]
+                                                                   + spec["must_archive_scope_all_extra"])
+    fetched = articles(default["crawled"])
+    assert set(spec["must_archive_scope_all_extra"]) <= fetched  # lastmod 21/12, published 20/12: read
+    assert set(spec["must_not_archive"]) - fetched == {u for u in spec["must_not_archive"] if "post254700" in u}
+    assert not [u for u in default["crawled"] if "/tv/" in u or "news-2023-11" in u or "/rss/" in u]
+    for item in everything["items"]:
+        assert spec["since"] <= item["published_at"][:10] <= spec["until"]
+    utc = next(i for i in default["items"] if "post255150" in i["url"])
+    assert utc["published_at"] == "2023-12-17T01:30:00+07:00" and utc["date_source"] == "jsonld"
+    stats = default["stats"]
+    assert stats["discovery/baohatinh/sitemaps"] == 2
+    assert stats["discovery/baohatinh/lastmod_after_until_queued"] == 3
+    # read, then placed by their pages: 16/12 (edited 17/12), 21/12 and 22/12 (within the 2-day grace)
+    assert stats["pipeline/dates/dropped/out_of_range"] == 3
+
+
+def test_holdout_backfill_without_grace_fetches_no_lastmod_outside_the_range(tmp_path):
+    """The default: entries whose lastmod is after ``until`` are not fetched (the edited one is missed)."""
+    spec = json.loads((HOLDOUT / "expected_backfill.json").read_text(encoding="utf-8"))
+    warc_from_manifest(HOLDOUT / "manifest.json", tmp_path / "site.warc.gz")
+    result = run(tmp_path, "archive", "strict", "-a", f"since={spec['since']}", "-a", f"until={spec['until']}")
+    assert sorted(i["url"] for i in result["items"]) == sorted(spec["must_archive"])
+    fetched = articles(result["crawled"])
+    # lastmod 21/12 (published 20/12, edited), 21/12 and 22/12: not read without the grace
+    assert not [u for u in fetched if any(f"post{n}" in u for n in (255310, 255420, 255505))]
+    assert "discovery/baohatinh/lastmod_after_until_queued" not in result["stats"]
