@@ -27,6 +27,7 @@ from datetime import date
 from functools import cached_property
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from crawler import extract
 from crawler.dates import find_text_date, parse_date
 from crawler.page import HtmlArticle, TextArticle
 from crawler.text import detect_language, is_vietnamese, looks_like_name, normalize_line, split_authors, word_count
@@ -53,6 +54,9 @@ FOOTER_LINES = frozenset({"photos", "hình ảnh", "ads", "quảng cáo", "hit c
 FOOTER_LINE_RE = re.compile(r"^(?:©|Copyright\b|Address\s*:|Địa chỉ\s*:|Tel\s*[:.]|Điện thoại\s*:|Fax\s*:|Email\s*:"
                             r"|Hit Counter$|Online\s*:?\s*\d*$|Total\s*:?\s*[\d.,]*$)", re.IGNORECASE)
 CAPTION_MAX_WORDS = 50
+CAPTION_WITH_DATE_MAX_WORDS = 30
+#: how the story's first sentence opens on its date ("On the afternoon of …", "From March 4 to 6, …")
+_DATE_OPENING_RE = re.compile(r"(?:on|in|from|during|at|since|over|for|last|this|early|late|recently)\b", re.IGNORECASE)
 
 
 def _is_footer(line: str) -> bool:
@@ -72,17 +76,64 @@ NOISE_PARAMS = ("p_p_auth", "redirect", "p_p_lifecycle", "p_p_state", "p_p_mode"
 
 # --- rules shared by the text dump parser and the HTML page object ------------------------------
 
-def is_image_caption(paragraph: str) -> bool:
+def is_image_caption(paragraph: str, following: str | None = None) -> bool:
     """The first paragraph under the representative image is its caption unless it already tells
-    the story: a caption is short and carries no date (the story's first sentence dates it)."""
-    return word_count(paragraph) <= CAPTION_MAX_WORDS and not find_text_date(paragraph, "en")
+    the story. A caption is short and carries no date (the story's first sentence dates it) --
+    or, when it does name a day ("… at the meeting on January 19, 2024"), it is shorter still,
+    does not open on that date as the story does ("On the afternoon of …") and the paragraph
+    after it dates the story again."""
+    if word_count(paragraph) > CAPTION_MAX_WORDS:
+        return False
+    raw = find_text_date(paragraph, "en")
+    if not raw:
+        return True
+    opens_on_date = paragraph.startswith(raw) and bool(_DATE_OPENING_RE.match(raw))
+    return (word_count(paragraph) <= CAPTION_WITH_DATE_MAX_WORDS and not opens_on_date
+            and bool(following) and bool(find_text_date(following, "en")))
+
+
+#: "By Thanh Truc", "News: Ngoc Han", "Bài và ảnh: …": an author label before the names
+_AUTHOR_LABEL_RE = re.compile(r"^(?:(?:reported|written|translated)\s+by|by|text|news|article|story|report"
+                              r"|(?:news|text|article|story)\s+(?:and|&)\s+photos?|bài(?:\s+và\s+ảnh)?"
+                              r"|tin(?:\s+và\s+ảnh)?|tin,\s*ảnh|bài,\s*ảnh)\s*[:.]?\s+", re.IGNORECASE)
+#: "Photo: Minh Khang", "Photos by …", "Ảnh: …": a photographer, not an author
+_PHOTO_LABEL_RE = re.compile(r"^(?:photos?(?:\s+by)?|ảnh)\s*[:.]?\s+", re.IGNORECASE)
+
+
+def _byline_names(paragraph: str) -> list[str] | None:
+    """The authors a byline paragraph names (photographers left out); None when it is no byline."""
+    if word_count(paragraph) > BYLINE_MAX_WORDS + 4:
+        return None
+    names: list[str] = []
+    for part in re.split(r"\s*[;|]\s*", paragraph.strip().strip(".")):
+        if not part:
+            continue
+        if _PHOTO_LABEL_RE.match(part):
+            if not looks_like_name(_PHOTO_LABEL_RE.sub("", part)):
+                return None
+            continue
+        part = _AUTHOR_LABEL_RE.sub("", part)
+        if word_count(part) > BYLINE_MAX_WORDS or not looks_like_name(part, BYLINE_MAX_WORDS):
+            return None
+        names += split_authors(part)
+    return names
 
 
 def split_byline(paragraphs: list[str]) -> tuple[list[str], list[str]]:
-    """A short name-like last paragraph is the byline ("Thanh Truc"). Returns (body, authors)."""
-    if paragraphs and word_count(paragraphs[-1]) <= BYLINE_MAX_WORDS and looks_like_name(paragraphs[-1]):
-        return paragraphs[:-1], split_authors(paragraphs[-1])
-    return paragraphs, []
+    """A short name-like last paragraph is the byline ("Thanh Truc", "By Thanh Truc", "News: Ngoc
+    Han; Photos: Minh Khang"); a last line crediting only the photographer goes too. Returns
+    (body, authors)."""
+    body = list(paragraphs)
+    for _ in range(2):
+        if not body:
+            break
+        names = _byline_names(body[-1])
+        if names is None:
+            break
+        body.pop()
+        if names:
+            return body, names
+    return (body, []) if len(body) < len(paragraphs) else (list(paragraphs), [])
 
 
 def text_language(lines: list[str]) -> str:
@@ -146,7 +197,7 @@ class CanthoText(TextArticle):
         caption = None
         if i < len(lines) and folded[i] == IMAGE_ALT:
             i += 1
-            if i < len(lines) and is_image_caption(lines[i]):
+            if i < len(lines) and is_image_caption(lines[i], lines[i + 1] if i + 1 < len(lines) else None):
                 caption, i = lines[i], i + 1
         end = next((j for j in range(i, len(lines)) if _is_footer(lines[j])), len(lines))
         body = [line for line in lines[i:end] if line.casefold() != IMAGE_ALT]
@@ -174,8 +225,13 @@ class CanthoArticle(HtmlArticle):
     site = SITE
     languages = LANGUAGES
     title_css = ("h1.header-title > span", "h1.header-title", "h3.header-title > span", "h3.header-title")
-    body_css = ("div.asset-full-content div.journal-content-article", "div.journal-content-article",
-                "div.asset-full-content div.asset-content")
+    #: the asset publisher's full-content view; the first of these found is the body
+    body_css = ("div.asset-full-content div.journal-content-article", "div.asset-full-content div.asset-content")
+    #: looser containers: Liferay's Web Content Display portlets (side links, ads) render
+    #: ``div.journal-content-article`` too, so of these the one with the most text wins, and only
+    #: if it holds more than the page's largest block of paragraphs
+    loose_body_css = ("[id^=p_p_id_101_INSTANCE_] div.journal-content-article", "div.journal-content-article",
+                      "div.asset-content")
     body_exclude_css = ("span.header-back-to", ".taglib-header", ".asset-metadata", ".taglib-social-bookmarks",
                         ".taglib-ratings", ".asset-ratings", ".lfr-discussion", ".taglib-discussion",
                         ".asset-links", ".taglib-asset-links", ".portlet-title", ".portlet-topper",
@@ -215,24 +271,119 @@ class CanthoArticle(HtmlArticle):
         return None
 
     @cached_property
-    def _caption(self) -> str | None:
-        """The text right under the representative image, if any."""
-        image = next((img for img in self.sel.xpath("//img[@alt]")
-                      if (normalize_line(img.attrib.get("alt")) or "").casefold() == IMAGE_ALT), None)
-        if image is None:
+    def _exclude(self) -> tuple[str, ...]:
+        return extract.DEFAULT_BODY_EXCLUDE + tuple(self.body_exclude_css)
+
+    def _text_length(self, node) -> int:
+        return sum(map(len, extract.paragraphs(node, self._exclude)))
+
+    @cached_property
+    def _container(self):
+        """The body container: the full-content view, else the loose container or the largest
+        block of paragraphs, whichever holds more text."""
+        for query in self.body_css:
+            for node in self.sel.css(query):
+                if extract.paragraphs(node, self._exclude):
+                    return node
+        candidates = [node for query in self.loose_body_css for node in self.sel.css(query)]
+        block = extract.largest_block_node(self.sel)
+        if block is not None:
+            candidates.append(block)
+        return max(candidates, key=self._text_length, default=None)
+
+    @cached_property
+    def body_paragraphs(self) -> list[str]:
+        node = self._container
+        return self.clean_paragraphs(extract.paragraphs(node, self._exclude) if node is not None else [])
+
+    def _is_representative(self, img) -> bool:
+        return (normalize_line(img.attrib.get("alt")) or "").casefold() == IMAGE_ALT
+
+    @cached_property
+    def _image_nodes(self) -> list:
+        """The article's images: the body container's, plus the representative image when Liferay
+        shows it beside the body (``div.asset-small-image`` of the full-content view)."""
+        node = self._container
+        if node is None:
+            return []
+        inside = node.css("img")
+        roots = {i.root for i in inside}
+        beside = [img for img in self.sel.css("div.asset-full-content img, div.asset-small-image img")
+                  if img.root not in roots and self._is_representative(img)]
+        return beside[:1] + list(inside)
+
+    def _own_frame(self, img):
+        """The ``figure`` or ``table`` an image sits in inside the body container (a layout table
+        around the whole page is not the image's)."""
+        node = self._container
+        outer = set(node.root.iterancestors()) | {node.root} if node is not None else set()
+        for frame in img.xpath("ancestor::figure[1] | ancestor::table[1]"):
+            if frame.root not in outer:
+                return frame
+        return None
+
+    def _caption_block(self, img) -> str | None:
+        """The paragraph right under an image, when it reads as the image's caption: under the
+        representative image a short undated paragraph; under another image one that is also set
+        apart (all in italics, or centred). Images in a figure or table carry their own caption."""
+        if self._own_frame(img) is not None:
             return None
-        texts = image.xpath("following::text()[normalize-space()]").getall()
-        return normalize_line(texts[0]) if texts else None
+        leaf = img.xpath("following::*[normalize-space()][not(*[normalize-space()])][1]")
+        if not leaf:
+            return None
+        block = leaf[0].xpath("ancestor-or-self::*[self::p or self::div or self::td or self::li or self::h2"
+                              " or self::h3 or self::h4 or self::h5 or self::h6][1]")
+        if not block or block[0].xpath(".//img"):
+            return None
+        text = normalize_line(" ".join(block[0].css("::text").getall()))
+        after = block[0].xpath("following::*[normalize-space()][not(*[normalize-space()])][1]")
+        following = normalize_line(" ".join(after[0].xpath("ancestor-or-self::*[self::p or self::div or self::td"
+                                                           " or self::li][1]//text()").getall())) if after else None
+        if not text or not is_image_caption(text, following):
+            return None
+        if self._is_representative(img):
+            return text
+        italic = normalize_line(" ".join(block[0].css("em ::text, i ::text").getall()))
+        style = " ".join(block[0].xpath("ancestor-or-self::*/@style").getall()).replace(" ", "").casefold()
+        return text if italic == text or "text-align:center" in style else None
+
+    @cached_property
+    def _captions(self) -> dict:
+        """{img element: caption paragraph}"""
+        out = {}
+        for img in self._image_nodes:
+            caption = self._caption_block(img)
+            if caption:
+                out[img.root] = caption
+        return out
 
     def clean_paragraphs(self, paras: list[str]) -> list[str]:
         paras = [p for p in super().clean_paragraphs(paras)
                  if p.casefold() not in UI_LINES and p.casefold() != IMAGE_ALT and not p.startswith("«")
                  and not FOOTER_LINE_RE.match(p)]
-        caption = self._caption
-        first = next((i for i, p in enumerate(paras) if caption and p.startswith(caption)), None)
-        if first is not None and is_image_caption(paras[first]):
-            paras = paras[:first] + paras[first + 1:]  # the text right under the image is its caption
-        return paras
+        captions = set(self._captions.values())
+        return [p for p in paras if p not in captions]  # the text right under an image is its caption
+
+    def images(self) -> list[dict]:
+        """The container's images, the representative image first (also when Liferay shows it
+        beside the body); captions of figures and copied tables as :func:`extract.images` reads them."""
+        node = self._container
+        if node is None:
+            return []
+        urljoin = lambda href: extract.safe_urljoin(self.response, href)  # noqa: E731
+        exclude = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
+        kept = {i["url"]: i["caption"] for i in extract.images(node, urljoin, exclude)}
+        out, seen = [], set()
+        for img in self._image_nodes:
+            src = img.attrib.get("data-src") or img.attrib.get("data-original") or img.attrib.get("src")
+            url = urljoin(src) if src and not src.startswith("data:") else ""
+            if not url or url in seen or (url not in kept and not self._is_representative(img)):
+                continue
+            seen.add(url)
+            # a figure's or table's own caption; else the caption paragraph under the image
+            framed = self._own_frame(img) is not None
+            out.append({"url": url, "caption": (kept.get(url) if framed else None) or self._captions.get(img.root)})
+        return out
 
     @cached_property
     def _split(self) -> tuple[list[str], list[str]]:
