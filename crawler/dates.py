@@ -138,9 +138,11 @@ def _month_table(language: str) -> tuple[re.Pattern, dict[str, int]] | None:
     if not names:
         return None
     alt = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    # a day range ("March 4 to 6, 2024", "4-6 March 2024") dates the phrase by its first day
+    upto = r"(?:\s*(?:-|–|to|and|au|à|bis|al|hingga|sampai|tot)\s*\d{1,2}(?:er|e|st|nd|rd|th)?)?"
     pattern = re.compile(
-        rf"(?:(?P<d1>\d{{1,2}})(?:er|e|st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<m1>{alt})\.?(?:\s+(?:de\s+)?(?P<y1>\d{{4}}))?"
-        rf"|(?P<m2>{alt})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>\d{{4}}))?)(?![\w])",
+        rf"(?:(?P<d1>\d{{1,2}})(?:er|e|st|nd|rd|th)?{upto}\.?\s+(?:de\s+)?(?P<m1>{alt})\.?(?:\s+(?:de\s+)?(?P<y1>\d{{4}}))?"
+        rf"|(?P<m2>{alt})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?{upto}(?:,?\s+(?P<y2>\d{{4}}))?)(?![\w])",
         re.IGNORECASE,
     )
     return pattern, names
@@ -174,7 +176,8 @@ def infer_year(day: int, month: int, context: str | None, base: datetime | None,
                languages: tuple[str, ...] = ()) -> int | None:
     """Year for a day-month: from a full date in ``context``, else the latest past one."""
     if context:
-        full = _full_dates(context, languages)
+        # a full date before 2000 in the text is history ("5/9/1962 - 5/9/2023"), not this year
+        full = [f for f in _full_dates(context, languages) if f[0] >= 2000]
         same_month = [y for y, m, _ in full if m == month]
         if same_month:
             return same_month[0]
@@ -206,6 +209,9 @@ def slow_parse(raw: str, languages: tuple[str, ...], context: str | None = None,
     for lang in languages:
         m = find_date_phrase(raw, lang)
         if m:
+            # the phrase without a day range: "March 4 to 6, 2024" -> "4 March 2024"
+            day, month, year = m["d1"] or m["d2"], m["m1"] or m["m2"], m["y1"] or m["y2"]
+            candidates.append(f"{int(day)} {month} {year}" if year else f"{int(day)} {month}")
             candidates.append(m.group(0))
     candidates.append(raw)
     has_time = bool(_TIME_RE.search(raw))

@@ -27,6 +27,10 @@ CASES = [
     ("Sáng 18/12", "vi", None, "2025-12-18"),  # latest past 18/12 before the fetch date
     ("Sáng 20/11", "vi", None, "2026-11-20"),
     ("Chiều 25/11", "vi", None, "2025-11-25"),  # 25/11/2026 is in the future of the fetch
+    ("Sáng 5/9", "vi", "kỷ niệm 61 năm thiết lập quan hệ ngoại giao (5/9/1962 - 5/9/2023)", "2023-09-05"),
+    ("From March 4 to 6, 2024", "en", None, "2024-03-04"),  # a day range: its first day
+    ("4-6 March 2024", "en", None, "2024-03-04"),
+    ("du 11 au 12 avril 2025", "fr", None, "2025-04-11"),
 ]
 
 
