@@ -514,6 +514,8 @@ def test_real_baoquocte_spider_on_a_flaky_mirror(tmp_path):
     fixtures = {}
     for case in sorted((FIXTURES / "baoquocte").glob("*.expected.json")):
         spec = json.loads(case.read_text(encoding="utf-8"))
+        if not module.BaoquocteSpider.article_url_re.match(spec["url"]):
+            continue  # en.baoquocte.vn: a page the parser reads, not one this spider discovers
         fixtures[spec["url"]] = spec["expected"]
         pages[spec["url"]] = html(case.with_name(case.name.replace(".expected.json", ".html")).read_bytes())
     urls = list(fixtures) + urls
