@@ -27,6 +27,8 @@ from datetime import date
 from functools import cached_property
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from lxml import etree
+
 from crawler import extract
 from crawler.dates import find_text_date, parse_date
 from crawler.page import HtmlArticle, TextArticle
@@ -328,14 +330,20 @@ class CanthoArticle(HtmlArticle):
         apart (all in italics, or centred). Images in a figure or table carry their own caption."""
         if self._own_frame(img) is not None:
             return None
-        leaf = img.xpath("following::*[normalize-space()][not(*[normalize-space()])][1]")
-        if not leaf:
-            return None
-        block = leaf[0].xpath("ancestor-or-self::*[self::p or self::div or self::td or self::li or self::h2"
-                              " or self::h3 or self::h4 or self::h5 or self::h6][1]")
-        if not block or block[0].xpath(".//img"):
-            return None
-        text = normalize_line(" ".join(block[0].css("::text").getall()))
+        own = img.xpath(f"ancestor::*[{_BLOCK_XPATH}][1]")
+        if own and not own[0].xpath(f".//*[{_BLOCK_XPATH} or self::table]") \
+                and normalize_line("".join(own[0].root.itertext())):
+            # CKEditor's ``<p><img/><br/><em>caption</em></p>``: the image and its caption share one
+            # block; the caption is that block's text when the image is its only image and opens it
+            block, text = own, _text_after_image(own[0], img)
+        else:
+            leaf = img.xpath("following::*[normalize-space()][not(*[normalize-space()])][1]")
+            if not leaf:
+                return None
+            block = leaf[0].xpath(f"ancestor-or-self::*[{_BLOCK_XPATH}][1]")
+            if not block or block[0].xpath(".//img"):
+                return None
+            text = normalize_line(" ".join(block[0].css("::text").getall()))
         after = block[0].xpath("following::*[normalize-space()][not(*[normalize-space()])][1]")
         following = normalize_line(" ".join(after[0].xpath("ancestor-or-self::*[self::p or self::div or self::td"
                                                            " or self::li][1]//text()").getall())) if after else None
@@ -411,6 +419,30 @@ class CanthoArticle(HtmlArticle):
         if raw:
             return raw, "text"
         return super().date()
+
+
+#: the blocks a caption paragraph can be
+_BLOCK_XPATH = "self::p or self::div or self::td or self::li or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
+
+
+def _text_after_image(block, img) -> str | None:
+    """The text of ``block`` when ``img`` is its only image and nothing but whitespace comes before
+    it (an image with its caption under a ``<br>`` in one paragraph); else None."""
+    images = block.xpath(".//img")
+    if len(images) != 1 or images[0].root is not img.root:
+        return None
+    before, after = [], []
+    out = before
+    for event, el in etree.iterwalk(block.root, events=("start", "end")):
+        if event == "start":
+            if el is img.root:
+                out = after
+            elif isinstance(el.tag, str):  # a comment's text is no text of the page
+                out.append(el.text or "")
+        elif el is not block.root:
+            out.append(el.tail or "")
+    text = normalize_line("".join(after))
+    return text if text and not normalize_line("".join(before)) else None
 
 
 # --- spider -------------------------------------------------------------------------------------

@@ -150,3 +150,45 @@ def test_holdout_backfill_requests_each_article_once(holdout_backfill):
     assert [k for k, n in keys.items() if n > 1] == []
     assert all(result["crawled"][u] == 200 for u in fetched)
     assert result["stats"]["discovery/cantho/skipped_duplicate_link"] == 2
+
+
+# --- second hold-out recording (tests/fixtures/cantho/holdout2_replay) ---------------------------
+# Three /en/ listing pages (4, 4, 2 asset-abstract items, no dates; the paginator only in Liferay
+# 6.1's namespaced ``_101_INSTANCE_<id>_cur=N`` form with delta/keywords/andOperator noise, the last
+# page's Next/Last as plain spans, no link), each item linked twice (title and "Read More »"),
+# friendly links with jsessionid + redirect and one non-friendly p_p_auth/assetEntryId link; page 2
+# re-lists a page-1 article. Articles date themselves only in the prose. Range 2024-01-01..2024-03-31:
+# four articles in it, two newer, three older.
+
+HOLDOUT2 = FIXTURES / "cantho" / "holdout2_replay"
+
+
+@pytest.fixture(scope="module")
+def holdout2_backfill(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cantho_holdout2_replay")
+    warc_from_manifest(HOLDOUT2 / "manifest.json", tmp / "site.warc.gz")
+    spec = json.loads((HOLDOUT2 / "expected_backfill.json").read_text(encoding="utf-8"))
+    return spec, run(tmp, "holdout2-backfill", "-a", f"since={spec['since']}", "-a", f"until={spec['until']}")
+
+
+def test_holdout2_backfill_archives_exactly_the_in_range_articles_once(holdout2_backfill):
+    spec, result = holdout2_backfill
+    items = result["items"]
+    assert sorted(i["canonical_url"] for i in items) == sorted(canonical(t) for t in spec["archived_url_titles"])
+    assert sorted(i["published_at"] for i in items) == spec["archived_dates"]
+    for item in items:
+        assert item["site"] == "songoaivu.cantho.gov.vn" and item["language"] == "en"
+        assert item["date_source"] == "text" and item["authors"] == ["Minh Thu"]
+        assert "Hình đại diện" not in item["body"] and "Copyright" not in item["body"] and "Other news" not in item["body"]
+
+
+def test_holdout2_backfill_requests_each_article_and_page_once(holdout2_backfill):
+    _, result = holdout2_backfill
+    fetched = article_fetches(result)
+    keys = Counter(CanthoArticle.canonicalize(u) for u in fetched)
+    assert [k for k, n in keys.items() if n > 1] == [] and len(keys) == 9
+    assert all(result["crawled"][u] == 200 for u in fetched)
+    stats = result["stats"]
+    assert stats["discovery/cantho/listing_pages"] == 3  # page 3 has no next link: the end
+    assert stats["discovery/cantho/skipped_duplicate_link"] == 1
+    assert stats["pipeline/dates/dropped/out_of_range"] == 5
