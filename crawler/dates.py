@@ -206,9 +206,11 @@ def slow_parse(raw: str, languages: tuple[str, ...], context: str | None = None,
     if not languages:
         return None
     candidates = []
+    span = None  # the month-name phrase: a time outside it ("December 04, 2023 | 20:15") is the time of day
     for lang in languages:
         m = find_date_phrase(raw, lang)
         if m:
+            span = span or m.span()
             # the phrase without a day range: "March 4 to 6, 2024" -> "4 March 2024"
             day, month, year = m["d1"] or m["d2"], m["m1"] or m["m2"], m["y1"] or m["y2"]
             candidates.append(f"{int(day)} {month} {year}" if year else f"{int(day)} {month}")
@@ -224,6 +226,8 @@ def slow_parse(raw: str, languages: tuple[str, ...], context: str | None = None,
             dt = data.date_obj
             if has_time and data.period == "time":
                 return _fmt(dt.replace(tzinfo=_offset(raw)), True)
+            if has_time and span:
+                return _with_time(dt.date(), raw, span)
             return _fmt(dt.date(), False)
         data = _dateparser(languages, False).get_date_data(text)
         if data and data.date_obj and data.period in ("day", "time"):
@@ -234,6 +238,8 @@ def slow_parse(raw: str, languages: tuple[str, ...], context: str | None = None,
                 if has_time and data.period == "time":
                     return _fmt(datetime(day.year, day.month, day.day, dt.hour, dt.minute, dt.second,
                                          tzinfo=_offset(raw)), True)
+                if has_time and span:
+                    return _with_time(day, raw, span)
                 return _fmt(day, False)
     return None
 

@@ -31,6 +31,8 @@ CASES = [
     ("From March 4 to 6, 2024", "en", None, "2024-03-04"),  # a day range: its first day
     ("4-6 March 2024", "en", None, "2024-03-04"),
     ("du 11 au 12 avril 2025", "fr", None, "2025-04-11"),
+    ("December 04, 2023 | 20:15", "en", None, "2023-12-04T20:15:00+07:00"),  # a time outside the phrase
+    ("le 11 avril 2025 à 10h30", "fr", None, "2025-04-11T10:30:00+07:00"),
 ]
 
 
