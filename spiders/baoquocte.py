@@ -42,7 +42,14 @@ FOLLOW_WIDGET_RE = re.compile(r"^Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)"
 #: the follow widget and whatever follows it, inside a longer text (a sapo that nests the widget)
 _FOLLOW_ANYWHERE = re.compile(r"\s*Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)\b.*$", re.IGNORECASE | re.DOTALL)
 DATE_LINE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
-RELATED_LABELS = frozenset({"tin liên quan", "bài liên quan", "related news", "xem thêm"})
+#: the English edition's date line may name the month ("December 04, 2023 | 20:15", "4 December 2023")
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+MONTH_DATE_RE = re.compile(rf"\b(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}})\b",
+                           re.IGNORECASE)
+#: separators a date box puts around its date ("23/12/2023 09:15 |")
+_DATE_BOX_EDGES = " |•·-–"
+RELATED_LABELS = frozenset({"tin liên quan", "bài liên quan", "related news", "related articles", "xem thêm",
+                            "read more", "see more"})
 END_LABELS = frozenset({"tin cùng chuyên mục", "bài viết cùng chuyên mục", "cùng chuyên mục", "tin bài liên quan",
                         "tin khác", "tin bài khác", "bình luận", "gửi bình luận", "ý kiến bạn đọc", "tin mới nhất",
                         "đọc nhiều", "other news", "more news", "most read", "comments", "your comment"})
@@ -50,8 +57,14 @@ END_LABELS = frozenset({"tin cùng chuyên mục", "bài viết cùng chuyên m�
 
 #: footer lines: the text after them is never the article (copyright, publisher, licence)
 #: (short lines only, see _is_footer)
-FOOTER_RE = re.compile(r"^(?:©\s*(?:\d{4}\s*)?(?:bản quyền|báo|tg&vn|thế giới|the world|world and vietnam|baoquocte)"
-                       r"|copyright\b|bản quyền thuộc|giấy phép (?:số|hoạt động))|\bcơ quan chủ quản\s*:", re.IGNORECASE)
+FOOTER_RE = re.compile(r"^(?:©\s*(?:\d{4}\s*)?(?:bản quyền|báo|tg&vn|thế giới|the world|world and vietnam|baoquocte|copyright)"
+                       r"|copyright\b|bản quyền thuộc|giấy phép (?:số|hoạt động)|tổng biên tập\s*:|editor[- ]in[- ]chief\s*:)"
+                       r"|\bcơ quan chủ quản\s*:"
+                       # the paper's name alone on a line: the footer's masthead
+                       r"|^(?:báo\s+)?(?:thế giới (?:và|&) việt nam|tg&vn)\s*$|^(?:the\s+)?world (?:and|&) vietnam report\s*$",
+                       re.IGNORECASE)
+#: a hashtag line of the tag box ("#Bộ trưởng Bùi Thanh Sơn"): a tag, never article text
+_HASHTAG_RE = re.compile(r"^#\s*(?P<tag>[^#\s][^#]{0,80}?)\s*$")
 #: a related-news item as a text extractor writes it: the linked thumbnail's alt/title, then the
 #: link text -- the same headline twice on one line ("Title Title")
 _DOUBLED_RE = re.compile(r"^(?P<t>.{8,}?)\s+(?P=t)\s*$")
@@ -120,21 +133,30 @@ class BaoquocteText(TextArticle):
         if sapo is None:
             raise ParseError(f"no sapo found in {self.url}")
         head = lines[:sapo]
-        day = next((line for line in lines[:sapo + 3] if DATE_LINE_RE.search(line) and word_count(line) <= 8), None)
+        day = next((line for line in lines[:sapo + 3]
+                    if (DATE_LINE_RE.search(line) or MONTH_DATE_RE.search(line)) and word_count(line) <= 8), None)
         head = [line for line in head if line != day]
         kicker = [line for line in head if line.endswith(":") and line.upper() == line]
         head = [line for line in head if line not in kicker]
         title = self._pick_title(head, lines[sapo + 1:])
         rest = head[head.index(title) + 1:] if title in head else []
-        authors = split_authors(rest[0]) if rest and looks_like_name(rest[0]) else []
+        # "Thu Trang/TTXVN": the name before the slash (the agency after it), as on the HTML page
+        byline = rest[0].split("/")[0].strip() if rest else ""
+        authors = split_authors(byline) if byline and looks_like_name(byline) else []
         body_start = sapo + 1
         if body_start < len(lines) and lines[body_start] == day:
             body_start += 1
         end = next((i for i in range(body_start, len(lines))
                     if lines[i].casefold().strip(" :") in END_LABELS or _is_footer(lines[i])), len(lines))
         body = [line for line in lines[body_start:end] if line != day]
+        tags = [m["tag"] for m in map(_HASHTAG_RE.match, body) if m]
+        body = [line for line in body if not _HASHTAG_RE.match(line)]
         return {"title": title, "lead": LEAD_PREFIX_RE.sub("", lines[sapo]).strip() or None, "body": body,
-                "day": day, "authors": authors, "section": kicker[0].rstrip(":").strip() if kicker else None}
+                "day": day.strip(_DATE_BOX_EDGES) if day else None, "authors": authors, "tags": tags,
+                "section": kicker[0].rstrip(":").strip() if kicker else None}
+
+    def tags(self) -> list[str]:
+        return list(dict.fromkeys(self.layout.get("tags") or []))
 
     def date(self):
         """The date line; else the first date of the story; else one in the sapo ("Ngày 22/12, tại ...")."""
@@ -154,7 +176,10 @@ class BaoquocteText(TextArticle):
         for line in shaped:
             if line in later:
                 return line
-        for i, line in enumerate(head[:-1]):
+        # the byline sits right above the date/sapo (at most its title line after it): a name-shaped
+        # line higher up is a menu or breadcrumb entry ("Khoa học - Công nghệ", "Người Việt")
+        for i in range(max(0, len(head) - 3), len(head) - 1):
+            line = head[i]
             if line in shaped and looks_like_name(head[i + 1]) and word_count(head[i + 1]) <= 5 \
                     and not looks_like_name(line):
                 return line
@@ -364,7 +389,8 @@ class BaoquocteArticle(HtmlArticle):
         return super().date()
 
     def _visible_date(self) -> str | None:
-        """``23/12/2023 09:15`` or ``10:00 | 08/11/2020`` (a trailing ``|`` removed)."""
+        """``23/12/2023 09:15``, ``10:00 | 08/11/2020`` or (English edition) ``December 04, 2023 | 20:15``
+        (a trailing ``|`` removed)."""
         candidates = [node for q in self.date_css for node in self.sel.css(q)]
         for word in ("time", "date"):  # a changed layout: the dated element after the headline
             candidates.extend(self.sel.xpath(_NEAR_TITLE.format(word, _OTHER_ARTICLE)))
@@ -372,7 +398,7 @@ class BaoquocteArticle(HtmlArticle):
             if node.xpath(f"ancestor-or-self::*[{_OTHER_ARTICLE}]"):
                 continue
             text = normalize_line(" ".join(node.css("::text").getall()))
-            if text and _VISIBLE_DATE_RE.search(text) and len(text) <= 80:
+            if text and (_VISIBLE_DATE_RE.search(text) or MONTH_DATE_RE.search(text)) and len(text) <= 80:
                 return text.strip(" |").strip()
         return None
 
