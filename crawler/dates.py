@@ -257,6 +257,10 @@ def parse_date(raw: str | None, language: str | None = None, context: str | None
     return slow_parse(raw, languages, context, base)
 
 
+#: "Sáng nay (", "Chiều qua (": a dateline whose day follows in parentheses
+_PAREN_DATELINE_RE = re.compile(r"(?:sáng|trưa|chiều|tối|đêm|hôm)\s+(?:nay|qua)\s*\(\s*$", re.IGNORECASE)
+
+
 def find_text_date(text: str, language: str) -> str | None:
     """The first date-like phrase in running text, with its lead-in words (for ``published_at_raw``).
 
@@ -274,6 +278,9 @@ def find_text_date(text: str, language: str) -> str | None:
         best = m.span()
     if best is None:
         return None
+    lead = _PAREN_DATELINE_RE.search(text, max(0, best[0] - 20), best[0])
+    if lead and text[best[1]:best[1] + 1] == ")":  # "Sáng nay (27/9)": the day in parentheses
+        return text[lead.start():best[1] + 1].strip()
     start = max(text.rfind(sep, 0, best[0]) for sep in ("\n", ".", ",", ";", ":", "(")) + 1
     if best[0] - start > 60:
         start = best[0]

@@ -36,6 +36,15 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("Sáng nay (27/9), tại Hà Nội, đoàn công tác đã làm việc", "Sáng nay (27/9)"),
+    ("Sáng 18/12 tại Hà Nội, đã diễn ra hội nghị", "Sáng 18/12"),
+    ("On the morning of January 10, 2023, Mr. Pham Minh Chinh attended", "On the morning of January 10, 2023"),
+])
+def test_find_text_date_keeps_the_lead_in(text, expected):
+    assert find_text_date(text, "vi" if "Sáng" in text else "en") == expected
+
+
 @pytest.mark.parametrize("raw,lang,context,expected", CASES)
 def test_parse_date(raw, lang, context, expected):
     assert parse_date(raw, lang, context, FETCHED).value == expected
