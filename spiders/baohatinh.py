@@ -2,7 +2,7 @@
 
 Everything this project knows about baohatinh.vn lives in this module (see SITES.md §1):
 
-* URLs: articles at ``/<slug>-post<ID>.html`` [C]; TV items ``/tv/<slug>-<ID>.html``, tag pages
+* URLs: articles at ``/<slug>-post<ID>.html`` [C], also on ``daihoidang.baohatinh.vn`` [C]; TV items ``/tv/<slug>-<ID>.html``, tag pages
   ``-tag<ID>.html``, ``/video/ /epaper/ /multimedia/ /short-video/ /podcast/ /emagazine/`` are not
   articles [C]. Categories ``/<slug>/`` list articles as ``a.cms-link[href]`` [C].
 * Feeds: ``/rss/home.rss`` [C]. Sitemap: ``/sitemap.xml``, an index of monthly news sitemaps
@@ -20,6 +20,7 @@ The site publishes on every topic, so articles go through the foreign-affairs ta
 """
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 from functools import cached_property
@@ -27,7 +28,7 @@ from urllib.parse import urlsplit
 
 from crawler.dates import find_text_date
 from crawler.extract import link_texts, safe_urljoin
-from crawler.page import HtmlArticle, TextArticle
+from crawler.page import HtmlArticle, ParseError, TextArticle
 from crawler.text import (
     is_photo_caption, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
 )
@@ -43,6 +44,12 @@ LEAD_PREFIX_RE = re.compile(r"^\(\s*Baohatinh(?:\.vn)?\s*\)\s*[-–—:]?\s*", r
 #: the labels that start the related-articles block after the body
 END_LABELS = frozenset({"đọc thêm", "tin liên quan", "bài liên quan", "xem thêm", "tin cùng chuyên mục",
                         "cùng chuyên mục", "tin khác"})
+#: an inline related link written as one paragraph: "Xem thêm: <headline of another article>"
+_LABELLED_LINK_RE = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|tin cùng chuyên mục)\s*[:：>»]+\s*(?P<rest>\S.*)$",
+                               re.IGNORECASE)
+#: the labels of the block of related cards that closes the page (never an inline box when no
+#: other label follows them): "Đọc thêm" in the real dumps
+CLOSING_LABELS = frozenset({"đọc thêm", "tin cùng chuyên mục", "cùng chuyên mục", "tin khác"})
 _DATE_LINE_RE = re.compile(r"^(?:(?:Thứ\s+\w+|Chủ\s+nhật),?\s*)?\d{1,2}/\d{1,2}/\d{4}(?:\s*[-|,]?\s*\d{1,2}:\d{2})?"
                            r"(?:\s*\(GMT[+-]\d+\))?$", re.IGNORECASE)
 
@@ -68,10 +75,20 @@ def _is_credit_caption(line: str) -> bool:
     return bool(m) and word_count(m["who"]) <= 6 and word_count(line) <= 60
 
 
+#: the longest caption sentence, in words (Vietnamese words are syllables: "Đồng chí Nguyễn Hồng Lĩnh -
+#: Phó Bí thư Thường trực Tỉnh ủy, Chủ tịch HĐND tỉnh trao quà cho …" is a 35-word caption)
+_CAPTION_MAX_WORDS = 40
+
+
+def _is_link_headline(text: str) -> bool:
+    """The headline of a linked article: short, not a sentence (a question mark is allowed)."""
+    return 0 < word_count(text) <= 30 and not text.rstrip().endswith((".", "…"))
+
+
 def _is_caption_sentence(line: str) -> bool:
-    """The short one-sentence line under a photo ("Quang cảnh buổi làm việc.")."""
+    """The one-sentence line under a photo ("Quang cảnh buổi làm việc.")."""
     text = line.strip()
-    if not text or word_count(text) > 25 or text.startswith(("“", '"', "-", "+", "•")):
+    if not text or word_count(text) > _CAPTION_MAX_WORDS or text.startswith(("“", '"', "-", "+", "•")):
         return False
     if re.search(r"[.!?…]\s+\S", text):  # two sentences: a paragraph
         return False
@@ -87,10 +104,20 @@ class BaohatinhText(TextArticle):
         return any(LEAD_PREFIX_RE.match(line.strip()) for line in text.split("\n")[:40])
 
     @staticmethod
-    def _related_block_end(lines: list[str], start: int, stop: int) -> int | None:
+    def _related_block_end(lines: list[str], start: int, stop: int, title: str | None = None) -> int | None:
         """Where an inline related box opened by the label at ``start`` ends (the index of the
         first line after its headlines), or None when the label opens the trailing block of
-        related cards (their headline repeated: thumbnail alt + link) that closes the article."""
+        related cards (their headline repeated: thumbnail alt + link) that closes the article.
+
+        The last label of the dump opens the closing block when it is one of :data:`CLOSING_LABELS`
+        or when a card (a headline twice, not the article's own title: two photos in a row) follows
+        anywhere after it: its first card may have no thumbnail ("Title", summary, "Title", "Title"...)."""
+        later = [k for k in range(start + 1, stop) if lines[k].casefold().strip(" :") in END_LABELS]
+        if not later:
+            if lines[start].casefold().strip(" :") in CLOSING_LABELS:
+                return None
+            if any(lines[k] == lines[k + 1] != title for k in range(start + 1, stop - 1)):
+                return None
         j = start + 1
         while j < stop and j <= start + 4:
             if j + 1 < stop and lines[j] == lines[j + 1]:
@@ -116,7 +143,7 @@ class BaohatinhText(TextArticle):
         i = sapo + 1
         while i < len(lines):
             if lines[i].casefold().strip(" :") in END_LABELS:
-                resume = self._related_block_end(lines, i, len(lines))
+                resume = self._related_block_end(lines, i, len(lines), title)
                 if resume is None:
                     break
                 i = resume  # an inline "Tin liên quan" box: its label and headlines go
@@ -143,6 +170,10 @@ class BaohatinhText(TextArticle):
                 continue
             if _is_credit_caption(line):
                 i += 1
+                continue
+            labelled = _LABELLED_LINK_RE.match(line)
+            if labelled and _is_link_headline(labelled["rest"]):
+                i += 1  # "Xem thêm: <headline>", an inline related link
                 continue
             kept.append(line)
             if line == title and i + 1 < len(lines) and lines[i + 1] != title \
@@ -182,12 +213,15 @@ class BaohatinhText(TextArticle):
 
 # --- HTML pages ------------------------------------------------------------------------------
 
-#: article pages: ``/<slug>-post<ID>.html`` on the main host, outside the media sections [C]
+#: article pages: ``/<slug>-post<ID>.html`` on the main host or the daihoidang.baohatinh.vn event
+#: subdomain (same URL scheme [C]), outside the media sections [C]
 ARTICLE_URL_RE = re.compile(
-    r"^https?://(?:www\.)?baohatinh\.vn/"
+    r"^https?://(?:www\.|daihoidang\.)?baohatinh\.vn/"
     r"(?!(?:tv|video|short-video|podcast|epaper|multimedia|emagazine)/)"
     r"(?:[\w-]+/)*[\w-]+-post\d+\.html(?:[?#].*)?$"
 )
+#: the media sections: their pages (video players, e-magazine layouts) are not articles [C]
+MEDIA_PATH_RE = re.compile(r"^/(?:tv|video|short-video|podcast|epaper|multimedia|emagazine)(?:/|$)", re.IGNORECASE)
 #: the monthly news sitemaps listed by the sitemap index [C-sib, I]
 MONTHLY_SITEMAP_RE = re.compile(r"/sitemaps/news-(?P<y>\d{4})-(?P<m>\d{1,2})\.xml(?:\.gz)?(?:[?#].*)?$")
 #: a year-month in a sitemap file name of an unknown layout ("news-2023-12", "2023_12", "2023/12")
@@ -204,6 +238,8 @@ _HOME_CRUMBS = frozenset({"trang chủ", "home", ""})
 #: nodes inside which a date or byline belongs to another article (related boxes, cards)
 _OTHER_ARTICLE = ("contains(@class,'related') or contains(@class,'story') or self::aside or self::footer"
                   " or self::nav or (self::header and not(.//h1))")
+#: boxes whose breadcrumb-like links are another article's (a trail may sit in a ``<nav>``)
+_NOT_THIS_TRAIL = "contains(@class,'related') or contains(@class,'story') or self::footer or self::aside"
 #: parts of a listing page that are not the listing (their links are other sections' articles)
 _PAGE_FURNITURE = ("self::aside or self::nav or self::header or self::footer or contains(@class,'sidebar')"
                    " or contains(@class,'most-read') or contains(@class,'box-most')")
@@ -249,15 +285,29 @@ class BaohatinhArticle(HtmlArticle):
     #: visible date text when no ``datetime`` is given (its format is unconfirmed [?])
     date_css = ("div.article__meta time", "div.article__meta .time", ".article__time", "div.article time",
                 "div.article__meta")
+    #: breadcrumb trails (``div.breadcrumb``, ``ul.breadcrumbs``, ``li.breadcrumb-item``...) and the
+    #: category link above the headline; their class names are unconfirmed [C-sib, I]
     section_css = ("div.breadcrumb a", "ul.breadcrumb a", ".article__breadcrumb a")
+    section_fallback_css = ("[class*=breadcrumb] a", ".article__category a", ".article__cate a")
     tags_css = ("div.article__tag a",)
 
     @classmethod
     def canonicalize(cls, url: str) -> str:
-        """``https://baohatinh.vn/<path>`` for articles: no www, no query (tracking), no fragment."""
+        """``https://baohatinh.vn/<path>`` for articles (``https://daihoidang.baohatinh.vn/<path>`` on the
+        event subdomain): no www, no query (tracking), no fragment."""
         if ARTICLE_URL_RE.match(url):
-            return HOME + urlsplit(url).path
+            parts = urlsplit(url)
+            host = (parts.hostname or "").removeprefix("www.")
+            return (HOME if host == "baohatinh.vn" else f"https://{host}") + parts.path
         return default_canonicalize(url)
+
+    def to_item(self):
+        """A page of a media section (``/tv/``, ``/emagazine/``...) is not an article, even when a
+        link or a redirect led there: it is refused, never archived."""
+        for url in {self.url, self.response.url}:
+            if MEDIA_PATH_RE.match(urlsplit(url).path or "/"):
+                raise ParseError(f"not an article (media section): {url}")
+        return super().to_item()
 
     # --- title / lead / body ---------------------------------------------------------------
     @cached_property
@@ -298,6 +348,9 @@ class BaohatinhArticle(HtmlArticle):
                 continue
             if para in (title, lead) or LEAD_PREFIX_RE.match(para) or para in self._other_article_links:
                 continue
+            labelled = _LABELLED_LINK_RE.match(para)
+            if labelled and (labelled["rest"] in self._other_article_links or _is_link_headline(labelled["rest"])):
+                continue  # "Xem thêm: <link to another article>"
             label = para.casefold().strip(" :")
             if label in END_LABELS:
                 if label != "xem thêm" and i >= 0.6 * len(paras):
@@ -436,9 +489,36 @@ class BaohatinhArticle(HtmlArticle):
             value = value[0] if value else None
         if value:
             return normalize_line(str(value))
-        crumbs = [normalize_line(t) for q in self.section_css for t in self.sel.css(q + " ::text").getall()]
-        crumbs = [c for c in crumbs if c and c.casefold() not in _HOME_CRUMBS]
+        crumbs = self._jsonld_breadcrumbs()
+        for css in (self.section_css, self.section_fallback_css):
+            if crumbs:
+                break
+            crumbs = [normalize_line(" ".join(a.css("::text").getall())) for q in css for a in self.sel.css(q)
+                      if not a.xpath(f"ancestor::*[{_NOT_THIS_TRAIL}]")]
+            crumbs = [c for c in crumbs if c and c.casefold() not in _HOME_CRUMBS]
         return crumbs[-1] if crumbs else None
+
+    def _jsonld_breadcrumbs(self) -> list[str]:
+        """Names of a JSON-LD ``BreadcrumbList`` (home left out), in trail order."""
+        for raw in self.sel.css('script[type="application/ld+json"]::text').getall():
+            try:
+                data = json.loads(raw, strict=False)
+            except ValueError:
+                continue
+            for obj in (data if isinstance(data, list) else [data]):
+                if not isinstance(obj, dict) or obj.get("@type") != "BreadcrumbList":
+                    continue
+                rows = [e for e in obj.get("itemListElement") or [] if isinstance(e, dict)]
+                rows.sort(key=lambda e: e.get("position") if isinstance(e.get("position"), int) else 0)
+                names = []
+                for row in rows:
+                    item = row.get("item")
+                    name = row.get("name") or (item.get("name") if isinstance(item, dict) else None)
+                    if isinstance(name, str) and normalize_line(name).casefold() not in _HOME_CRUMBS:
+                        names.append(normalize_line(name))
+                if names:
+                    return names
+        return []
 
     def tags(self) -> list[str]:
         tags = super().tags()

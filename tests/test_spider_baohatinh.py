@@ -206,6 +206,8 @@ def test_backfill_survives_a_sitemap_index_without_monthly_children(tmp_path):
     (f"{H}/epaper/", False),
     (f"{H}/chinh-tri/", False),
     ("https://image.baohatinh.vn/w1000/Uploaded/2023/x/2023_12_18/a-post1.html", False),
+    ("https://daihoidang.baohatinh.vn/dai-hoi-dang-bo-so-ngoai-vu-nhiem-ky-2025-2030-post290112.html", True),
+    ("https://daihoidang.baohatinh.vn/tv/dai-hoi-dang-bo-tinh-34001.html", False),
 ])
 def test_article_urls(url, is_article):
     from spiders.baohatinh import BaohatinhSpider
@@ -219,6 +221,8 @@ def test_canonical_urls_drop_host_and_query_noise():
     canon = BaohatinhArticle.canonicalize
     assert canon("http://www.baohatinh.vn/a-b-post1.html?utm_source=rss&fbclid=x#c") == f"{H}/a-b-post1.html"
     assert canon(f"{H}/a-b-post1.html") == f"{H}/a-b-post1.html"
+    # the event subdomain keeps its host (its pages are not known to be served by the main host)
+    assert canon("http://daihoidang.baohatinh.vn/a-b-post2.html?utm_source=fb") == "https://daihoidang.baohatinh.vn/a-b-post2.html"
 
 
 # --- hold-out recording: a narrower range, lastmod after until, JSON-LD "Z" dates --------------------
@@ -264,3 +268,39 @@ def test_holdout_backfill_without_grace_fetches_no_lastmod_outside_the_range(tmp
     # lastmod 21/12 (published 20/12, edited), 21/12 and 22/12: not read without the grace
     assert not [u for u in fetched if any(f"post{n}" in u for n in (255310, 255420, 255505))]
     assert "discovery/baohatinh/lastmod_after_until_queued" not in result["stats"]
+
+
+# --- second hold-out recording: gzipped monthly sitemap, the daihoidang subdomain, media pages ------
+
+HOLDOUT2 = SITE_DIR / "holdout2_replay"
+
+
+def test_holdout2_backfill_archives_the_in_range_articles_only(tmp_path):
+    """Backfill 1..31/3/2025 over a recording whose March news sitemap is gzipped and lists an
+    article of the daihoidang.baohatinh.vn subdomain, an /emagazine/ page, an off-topic story, an
+    article of 26/2 edited on 3/3; Feb and April sitemaps and the RSS feed are out of the way."""
+    spec = json.loads((HOLDOUT2 / "expected_backfill.json").read_text(encoding="utf-8"))
+    warc_from_manifest(HOLDOUT2 / "manifest.json", tmp_path / "site.warc.gz")
+    result = run(tmp_path, "archive", "holdout2", "-a", f"since={spec['since']}", "-a", f"until={spec['until']}")
+    urls = {i["url"] for i in result["items"]}
+    assert set(spec["must_archive"]) <= urls <= set(spec["must_archive"]) | set(spec["may_archive"])
+    assert not urls & set(spec["must_not_archive"])
+    assert not [u for u in result["crawled"] if "/tv/" in u or "/emagazine/" in u]
+    for item in result["items"]:
+        assert spec["since"] <= item["published_at"][:10] <= spec["until"]
+        assert item["foreign_affairs"] is True and item["site"] == "baohatinh.vn"
+    sub = next(i for i in result["items"] if "daihoidang." in i["url"])
+    assert sub["canonical_url"] == sub["url"]
+
+
+@pytest.mark.parametrize("page, url", [
+    ("tv.html", f"{H}/tv/xuan-que-huong-tham-nong-cau-vi-giam-31120.html"),
+    ("emag.html", f"{H}/emagazine/ha-tinh-lao-tinh-huu-nghi-vuot-truong-son-post283990.html"),
+])
+def test_media_section_pages_are_not_articles(page, url):
+    """A /tv/ video page or an /emagazine/ layout reached anyway (a redirect, a hand-fed URL) is refused."""
+    from crawler.page import ParseError
+    from tests.test_pages import page_item
+
+    with pytest.raises(ParseError):
+        page_item("baohatinh", url, (HOLDOUT2 / "pages" / page).read_bytes())
