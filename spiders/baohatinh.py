@@ -553,7 +553,9 @@ class BaohatinhSpider(SiteSpider):
       to an article of the range. ``<lastmod>`` is the last *change*, never before publication:
       a lastmod before ``since`` rules the article out, but an article of the range corrected
       the next morning carries a lastmod after ``until``: with ``-a lastmod_grace=N`` entries up to
-      N days after ``until`` are read too and their page date decides (default 0: none).
+      N days after ``until`` are read too and their page date decides (default 0: none). Without
+      a readable sitemap index it falls back to the feed and the category pages (logged, counted
+      ``sitemap_fallback``).
     * Incremental (no ``since``): the home RSS feed and the /chinh-tri/ and /the-gioi/ category
       pages; a category's next page is read only while its page still lists unseen articles
       (at most ``-a pages=N`` pages per category, default 3).
@@ -593,14 +595,33 @@ class BaohatinhSpider(SiteSpider):
     async def start(self):
         if self.backfill:
             self.count("sitemaps")
-            yield self.discovery_request(self.sitemap_index, self.parse_sitemap)
+            request = self.discovery_request(self.sitemap_index, self.parse_sitemap)
+            yield request.replace(errback=self.sitemap_failed)
             return
+        for request in self.feed_and_category_requests():
+            yield request
+
+    def feed_and_category_requests(self):
         for url in self.feeds:
             self.count("feeds")
             yield self.discovery_request(url, self.parse_feed, priority=5)
         for url in self.categories:
             self.count("listing_pages")
             yield self.discovery_request(url, self.parse_category, meta={"page": 1})
+
+    def sitemap_fallback(self, why: str):
+        """No readable sitemap index (the sitemap is [I] for this site): a backfill falls back to
+        the feed and the category pages, whose articles are placed by their own dates. It can
+        then reach only as far back as those pages list, so it says so."""
+        self.count("sitemap_fallback")
+        self.logger.warning("sitemap index %s %s: backfill falls back to the feed and the category pages "
+                            "(at most %d pages each), which may not reach back to %s",
+                            self.sitemap_index, why, self.max_pages, self.since_date)
+        yield from self.feed_and_category_requests()
+
+    def sitemap_failed(self, failure):
+        self.on_error(failure)
+        yield from self.sitemap_fallback("failed")
 
     # --- sitemaps (backfill) ----------------------------------------------------------------------
     def parse_sitemap(self, response):
@@ -610,6 +631,8 @@ class BaohatinhSpider(SiteSpider):
             yield from self._urlset(entries)
         elif kind == "sitemapindex":
             yield from self._index(entries)
+        else:
+            yield from self.sitemap_fallback("is not a sitemap")
 
     def parse_news_sitemap(self, response):
         kind, entries = self.read_sitemap(response)
