@@ -34,6 +34,8 @@ _VI_LONG_RE = re.compile(
     r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.IGNORECASE
 )
 _DM_RE = re.compile(r"(?<![\d/.])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![/\d])")
+#: Chinese / Japanese / Korean dates: "2025年8月20日", "8月20日上午", "10월 15일 오후" (year optional)
+_CJK_RE = re.compile(r"(?:(?P<y>\d{4})\s*[年년]\s*)?(?<!\d)(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]")
 _TIME_RE = re.compile(r"(?<![\d/])" + _TIME + r"(?!\d)")
 _OFFSET_RE = re.compile(_OFFSET, re.IGNORECASE)
 
@@ -105,6 +107,13 @@ def fast_parse(raw: str, context: str | None = None, base: datetime | None = Non
             day = _valid(int(m["y"]), int(m["m"]), int(m["d"]))
             if day:
                 return _with_time(day, raw, m.span())
+    m = _CJK_RE.search(raw)
+    if m:
+        d, mo = int(m["d"]), int(m["m"])
+        year = int(m["y"]) if m["y"] else infer_year(d, mo, context, base)
+        day = _valid(year, mo, d) if year else None
+        if day:
+            return _with_time(day, raw, m.span())
     m = _DM_RE.search(raw)
     if m:
         d, mo = int(m["d"]), int(m["m"])
@@ -160,6 +169,7 @@ def _full_dates(text: str, languages: tuple[str, ...]) -> list[tuple[int, int, i
     """Every (year, month, day) written in full in ``text``, numeric or with month names."""
     found = [(int(m["y"]), int(m["m"]), int(m["d"])) for m in _DMY_RE.finditer(text)]
     found += [(int(m["y"]), int(m["m"]), int(m["d"])) for m in _VI_LONG_RE.finditer(text)]
+    found += [(int(m["y"]), int(m["m"]), int(m["d"])) for m in _CJK_RE.finditer(text) if m["y"]]
     for lang in languages:
         table = _month_table(lang)
         if not table:
@@ -269,7 +279,7 @@ def find_text_date(text: str, language: str) -> str | None:
     the beginning of its clause so the raw value stays readable.
     """
     best: tuple[int, int] | None = None
-    for regex in (_DMY_RE, _VI_LONG_RE, _DM_RE):
+    for regex in (_DMY_RE, _VI_LONG_RE, _DM_RE, _CJK_RE):
         m = regex.search(text)
         if m and (best is None or m.start() < best[0]):
             best = m.span()

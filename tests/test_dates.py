@@ -33,6 +33,9 @@ CASES = [
     ("du 11 au 12 avril 2025", "fr", None, "2025-04-11"),
     ("December 04, 2023 | 20:15", "en", None, "2023-12-04T20:15:00+07:00"),  # a time outside the phrase
     ("le 11 avril 2025 à 10h30", "fr", None, "2025-04-11T10:30:00+07:00"),
+    ("2025年8月20日", "zh", None, "2025-08-20"),  # CJK day-month, with a year or without
+    ("10월 15일 오후", "ko", None, "2026-10-15"),  # latest past 15/10 before the fetch
+    ("2月5日午後", "ja", "2026年2月5日、東京で", "2026-02-05"),
 ]
 
 
