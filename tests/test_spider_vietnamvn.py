@@ -144,3 +144,34 @@ def test_holdout_backfill(tmp_path):
     for item in result["items"]:
         assert item["published_at"] in ("2023-12-23", "2023-12-24") and item["date_source"] == "page"
         assert item["language"] == ("en" if "/en/" in item["url"] else "vi")
+
+
+# --- second hold-out recording (tests/fixtures/vietnamvn/holdout2_replay/) --------------------
+# Written blind from SITES.md: an index with daily children 08..14/03/2025 and decoys, daily files
+# with ISO-ms UTC lastmods, vi pages + two /en/ versions. Backfill 11..12/03, languages vi,en.
+HOLDOUT2 = FIXTURES / "vietnamvn" / "holdout2_replay"
+HOLDOUT2_IN = {
+    f"{HOME}/viet-nam-va-lao-tang-cuong-hop-tac-quan-ly-bien-gioi",
+    f"{HOME}/en/viet-nam-va-lao-tang-cuong-hop-tac-quan-ly-bien-gioi",
+    f"{HOME}/bo-ngoai-giao-to-chuc-hop-bao-thuong-ky-thang-3",  # no /en/ version recorded
+    f"{HOME}/thu-tuong-tiep-dai-su-an-do-chao-tu-biet",  # in the 10/03 file, lastmod 03:05 on 11/03 Hanoi time
+    f"{HOME}/en/thu-tuong-tiep-dai-su-an-do-chao-tu-biet",
+}
+
+
+def test_holdout2_backfill(tmp_path):
+    warc_from_manifest(HOLDOUT2 / "manifest.json", tmp_path / "site.warc.gz")
+    result = run(tmp_path, "holdout2", "-a", "since=2025-03-11", "-a", "until=2025-03-12", "-a", "languages=vi,en")
+    assert sorted(i["url"] for i in result["items"]) == sorted(HOLDOUT2_IN)
+    fetched = set(result["crawled"])
+    assert not [u for u in fetched if "gia-vang" in u]  # off-topic slug: never fetched
+    # lastmod 18:40 UTC on 12/03 = 13/03 Hanoi time; 10/03 and 13/03 pages: never fetched
+    assert not [u for u in fetched if "singapore" in u or "campuchia" in u or "khammouane" in u]
+    assert not [u for u in fetched if "2025-03-13" in u or "2025-03-09" in u or "news-sitemap" in u]
+    assert result["stats"]["discovery/vietnamvn/sitemaps_named_by_utc_day"] == 1
+    by_url = {i["url"]: i for i in result["items"]}
+    assert by_url[f"{HOME}/thu-tuong-tiep-dai-su-an-do-chao-tu-biet"]["source_name"] == "Báo Nhân Dân"
+    for item in result["items"]:
+        assert item["published_at"] in ("2025-03-11", "2025-03-12") and item["date_source"] == "page"
+        assert item["language"] == ("en" if "/en/" in item["url"] else "vi")
+        assert item["original_url"].startswith("https://")
