@@ -837,7 +837,8 @@ class VietnamvnSpider(SiteSpider):
     is in range, and -- unless ``scope=all`` -- whose slug names a foreign-affairs term
     (:func:`crawler.topic.slug_is_candidate`). Whether a daily file is named after the UTC or
     the Hanoi day is unknown; the day before ``since`` is read only when the in-range files show
-    UTC naming (see :meth:`edge_request`).
+    UTC naming (see :meth:`edge_request`). Without a usable index the daily files are asked for
+    by name (:meth:`daily_sitemaps_by_name`).
     """
 
     name = "vietnamvn"
@@ -875,14 +876,31 @@ class VietnamvnSpider(SiteSpider):
         self._edge_url: str | None = None
         self.logger.info("vietnam.vn: daily sitemaps %s..%s, languages %s, scope %s",
                          min(self._wanted), max(self._wanted), ",".join(self.languages), self.scope)
-        yield self.discovery_request(self.sitemap_index_url, self.parse_sitemap_index)
+        request = self.discovery_request(self.sitemap_index_url, self.parse_sitemap_index)
+        yield request.replace(errback=self.sitemap_index_failed)
 
     # --- sitemaps -------------------------------------------------------------------------
+    def daily_sitemaps_by_name(self, why: str):
+        """No usable sitemap index: the daily files of the wanted days, by their confirmed names
+        (``/sitemap/sitemap-post/YYYY-MM-DD.xml`` [C]); logged and counted."""
+        self.count("sitemap_index_fallback")
+        self.logger.warning("sitemap index %s %s: reading the daily sitemaps by name", self.sitemap_index_url, why)
+        for day in sorted(self._wanted - self._days_requested):
+            self._days_requested.add(day)
+            self.count("sitemaps_queued")
+            yield self.discovery_request(f"{HOME}/sitemap/sitemap-post/{day.isoformat()}.xml", self.parse_daily_sitemap,
+                                         meta={"sitemap_day": day})
+
+    def sitemap_index_failed(self, failure):
+        self.on_error(failure)
+        yield from self.daily_sitemaps_by_name("failed")
+
     def parse_sitemap_index(self, response):
         kind, entries = self.read_sitemap(response)
         self.count("sitemap_index")
         if kind != "sitemapindex":
             self.logger.warning("%s is not a sitemap index (%s)", response.url, kind)
+            yield from self.daily_sitemaps_by_name(f"is not a sitemap index ({kind})")
             return
         for entry in entries:
             loc = entry.get("loc", "").strip()
