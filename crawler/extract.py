@@ -62,7 +62,7 @@ def link_texts(sel: Selector) -> list[tuple[str | None, str | None]]:
     (as ``link.xpath("@href").get()``) and the normalized text (as
     ``normalize_line(" ".join(link.css("::text").getall()))``), straight from lxml."""
     # .get() reads one attribute (``.attrib`` would choke on a hostile attribute name elsewhere)
-    return [(link.get("href"), normalize_line(" ".join(_TEXT_NODES(link)))) for link in _LINKS(sel.root)]
+    return [(link.get("href"), normalize_line(" ".join(link.itertext()))) for link in _LINKS(sel.root)]
 
 
 def html_lang(sel: Selector) -> str | None:

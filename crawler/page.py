@@ -25,7 +25,7 @@ from crawler.dates import find_text_date
 from crawler.items import ArticleItem, new_item
 from crawler.text import (
     detect_language, is_numbered_alt, is_photo_caption, is_table_caption, is_vietnamese,
-    looks_like_headline, normalize_line, normalize_text, strip_table_pipes,
+    looks_like_headline, normalize_line, normalize_text, strip_table_pipes, word_count,
 )
 from crawler.urls import canonicalize
 
@@ -99,6 +99,7 @@ class HtmlArticle(BasePage):
     tags_css: tuple[str, ...] = ()
     title_suffix_re: re.Pattern | None = None  # " - Báo Hà Tĩnh" and the like
     lead_prefix_re: re.Pattern | None = None  # "(Baohatinh.vn) - " and the like
+    article_url_re: re.Pattern | None = None  # the site's article URLs (for is_other_article_link)
 
     def __init__(self, response):
         self.response = response
@@ -113,6 +114,28 @@ class HtmlArticle(BasePage):
 
     def meta(self, *names: str) -> str | None:
         return extract.meta(self.sel, *names)
+
+    @cached_property
+    def _link_hrefs(self) -> dict[str, list[str]]:
+        """The hrefs of each link text of 4+ words on the page (menu links have fewer)."""
+        out: dict[str, list[str]] = {}
+        for href, text in extract.link_texts(self.sel):
+            if text and word_count(text) >= 4:
+                out.setdefault(text, []).append(href)
+        return out
+
+    def is_other_article_link(self, text: str) -> bool:
+        """``text`` is the text of a link to another article of the site: a paragraph that is
+        only that is a related link, not body text. Hrefs are resolved only for such texts."""
+        hrefs = self._link_hrefs.get(text)
+        if not hrefs or self.article_url_re is None:
+            return False
+        here = self.canonical_url()
+        for href in hrefs:
+            url = extract.safe_urljoin(self.response, href)
+            if self.article_url_re.match(url) and self.canonicalize(url) != here:
+                return True
+        return False
 
     def first_text(self, css: Iterable[str]) -> str | None:
         for query in css:

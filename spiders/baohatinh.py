@@ -27,7 +27,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from crawler.dates import find_text_date
-from crawler.extract import link_texts, safe_urljoin
+from crawler.extract import safe_urljoin
 from crawler.page import HtmlArticle, ParseError, TextArticle
 from crawler.text import (
     is_photo_caption, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
@@ -265,6 +265,7 @@ class BaohatinhArticle(HtmlArticle):
     """An article page of baohatinh.vn: structured data, then the CMS selectors, then the generic fallback."""
 
     site = SITE
+    article_url_re = ARTICLE_URL_RE
     languages = LANGUAGES
 
     title_css = ("h1.article__title", "h1.cms-title", "div.article h1")
@@ -346,10 +347,10 @@ class BaohatinhArticle(HtmlArticle):
             if skip_next:
                 skip_next = False
                 continue
-            if para in (title, lead) or LEAD_PREFIX_RE.match(para) or para in self._other_article_links:
+            if para in (title, lead) or LEAD_PREFIX_RE.match(para) or self.is_other_article_link(para):
                 continue
             labelled = _LABELLED_LINK_RE.match(para)
-            if labelled and (labelled["rest"] in self._other_article_links or _is_link_headline(labelled["rest"])):
+            if labelled and (self.is_other_article_link(labelled["rest"]) or _is_link_headline(labelled["rest"])):
                 continue  # "Xem thêm: <link to another article>"
             label = para.casefold().strip(" :")
             if label in END_LABELS:
@@ -367,17 +368,6 @@ class BaohatinhArticle(HtmlArticle):
             self._byline_para = out.pop()
         return out
 
-    @cached_property
-    def _other_article_links(self) -> frozenset[str]:
-        """Texts of links to other articles of the site: a paragraph that is only one is a related link."""
-        here = self.canonicalize(self.url)
-        texts = set()
-        for href, text in link_texts(self.sel):  # text first: most links (menus) have fewer words
-            if text and word_count(text) >= 4:
-                href = safe_urljoin(self.response, href)
-                if ARTICLE_URL_RE.match(href) and self.canonicalize(href) != here:
-                    texts.add(text)
-        return frozenset(texts)
 
     @property
     def _tail_byline(self) -> list[str]:

@@ -25,7 +25,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from crawler.dates import find_text_date
-from crawler.extract import link_texts, safe_urljoin
+from crawler.extract import safe_urljoin
 from crawler.page import HtmlArticle, ParseError, TextArticle
 from crawler.text import (
     ends_sentence, is_photo_caption, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
@@ -252,6 +252,7 @@ class BaoquocteArticle(HtmlArticle):
     """An article page of baoquocte.vn (MasterCMS): structured data if any, the CMS selectors, the fallback."""
 
     site = SITE
+    article_url_re = ARTICLE_URL_RE
     languages = LANGUAGES
 
     title_css = ("h1.article-detail-title", "div.article-detail h1")
@@ -304,17 +305,6 @@ class BaoquocteArticle(HtmlArticle):
     def lead(self) -> str | None:
         return self._lead
 
-    @cached_property
-    def _other_article_links(self) -> frozenset[str]:
-        """Texts of links to other articles of the site: a paragraph that is only one is a related link."""
-        here = self.canonicalize(self.url)
-        texts = set()
-        for href, text in link_texts(self.sel):  # text first: most links (menus) have fewer words
-            if text and word_count(text) >= 4:
-                href = safe_urljoin(self.response, href)
-                if ARTICLE_URL_RE.match(href) and self.canonicalize(href) != here:
-                    texts.add(text)
-        return frozenset(texts)
 
     def clean_paragraphs(self, paras: list[str]) -> list[str]:
         """Drop the follow widget, "Tin liên quan" labels and their link, related links, the sapo
@@ -330,7 +320,7 @@ class BaoquocteArticle(HtmlArticle):
             if folded in RELATED_LABELS:
                 skip_next = True
                 continue
-            if (para in (title, lead) or FOLLOW_WIDGET_RE.match(para) or para in self._other_article_links
+            if (para in (title, lead) or FOLLOW_WIDGET_RE.match(para) or self.is_other_article_link(para)
                     or (lead and LEAD_PREFIX_RE.match(para) and LEAD_PREFIX_RE.sub("", para).strip() == lead)):
                 continue
             if is_photo_caption(para) and word_count(para) <= 40:

@@ -334,6 +334,8 @@ _LEAD_MIN_WORDS = 6
 
 #: an element's XPath string value, compiled once
 _STRING_VALUE = etree.XPath("string(.)")
+#: the element and its descendants that carry a class (the only ones :func:`_noise_class` can match)
+_CLASSED = etree.XPath("descendant-or-self::*[@class]")
 
 
 def _tag(el) -> str:
@@ -423,11 +425,16 @@ class VietnamvnArticle(HtmlArticle):
 
     @cached_property
     def excluded(self) -> set:
-        found = _matches(self.scope, _EXCLUDE) | {el for el in self.scope.iter() if _noise_class(el)}
+        found = _matches(self.scope, _EXCLUDE) | {el for el in _CLASSED(self.scope) if _noise_class(el)}
         return {el for el in found if _tag(el) != "header" or _page_header(el)}
 
+    @cached_property
+    def _excluded_subtrees(self) -> set:
+        """Every element inside an excluded one (one pass, instead of walking each element's ancestors)."""
+        return {d for el in self.excluded for d in el.iter()}
+
     def _is_excluded(self, el) -> bool:
-        return el in self.excluded or any(a in self.excluded for a in el.iterancestors())
+        return el in self._excluded_subtrees
 
     @cached_property
     def container(self):
@@ -459,7 +466,7 @@ class VietnamvnArticle(HtmlArticle):
     def source_block(self) -> dict:
         """The paper's name, its logo alt and the day, from the short line after the H1."""
         start = self.h1
-        nodes = start.xpath("following::*")[:600] if start is not None else self.scope.xpath(".//*")[:600]
+        nodes = start.xpath("following::*[position() <= 600]") if start is not None else self.scope.xpath(".//*")[:600]
         if start is not None:  # a page may put the line above its title [I]: the scope before the H1 next
             nodes += [el for el in start.xpath("preceding::*") if _inside(el, self.scope)][-100:]
         for el in nodes:
@@ -561,14 +568,18 @@ class VietnamvnArticle(HtmlArticle):
         """A copy of the body container without related boxes, image-table captions and captions
         under bare images."""
         root = copy.deepcopy(self.container)
+        # the copy's elements in the same order as the container's: its related boxes map across
+        original = {el: i for i, el in enumerate(self.container.iter())}
+        copied = list(root.iter())
+        boxes = {original[el]: [copied[original[b]] for b in box] for el, box in self._related_boxes.items()}
         targets = []
-        for el in root.iter():
+        for i, el in enumerate(copied):
             if not _tag(el):
                 continue
             if el is not root and _noise_class(el):
                 targets.append(el)  # an ad slot or a caption holder
                 continue
-            box = self._related_box(el, root)
+            box = boxes.get(i)
             if box:
                 targets.extend(box)
             elif _tag(el) == "table" and any(True for _ in el.iter("img")):
@@ -591,6 +602,17 @@ class VietnamvnArticle(HtmlArticle):
                         parent.text = (parent.text or "") + el.tail
                 parent.remove(el)
         return root
+
+    @cached_property
+    def _related_boxes(self) -> dict:
+        """``{label element: its related box}`` inside the body container."""
+        out = {}
+        for el in self.container.iter():
+            if _tag(el):
+                box = self._related_box(el, self.container)
+                if box:
+                    out[el] = box
+        return out
 
     @staticmethod
     def _related_box(el, root) -> list:
@@ -771,9 +793,8 @@ class VietnamvnArticle(HtmlArticle):
         found = extract.images(Selector(root=self.container), self.response.urljoin,
                                extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + ("header",))
         related = {self.response.urljoin(src.strip())
-                   for el in self.container.iter() if _tag(el)
-                   for box in self._related_box(el, self.container)
-                   for img in box.iter("img")
+                   for box in self._related_boxes.values() for part in box
+                   for img in part.iter("img")
                    for src in [img.get("data-src") or img.get("data-original") or img.get("src")] if src}
         src = self.source_block["el"]
         if src is not None:  # the paper's logo beside its name
