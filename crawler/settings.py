@@ -90,12 +90,15 @@ DUPEFILTER_CLASS = "crawler.dupefilter.MemoryDupeFilter"
 SCHEDULER = "crawler.scheduler.ResumableScheduler"
 
 # --- text-dump replay (scrapy crawl seeds) ---------------------------------------------------
-#: text parsers tried in order on each dump; the first that recognizes the text reads it
+#: text parsers tried in order on each dump; the first that recognizes the text reads it. The
+#: vietnam.vn platform comes first: its pages republish the papers' articles with their markers
+#: ("(Baohatinh.vn) - ", "TGVN.", "Can Tho Department of External Relations"), while no paper's page
+#: carries the platform's header, doubled source line or localized "Source" + comment footer
 TEXT_PARSERS = [
+    "spiders.vietnamvn.VietnamvnText",
     "spiders.baohatinh.BaohatinhText",
     "spiders.baoquocte.BaoquocteText",
     "spiders.cantho.CanthoText",
-    "spiders.vietnamvn.VietnamvnText",
 ]
 
 # --- site spiders ------------------------------------------------------------------------------

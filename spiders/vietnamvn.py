@@ -112,6 +112,8 @@ def _noise_class(el) -> bool:
     if any(_CAPTION_CLASS_RE.search(t) for t in tokens):
         return len(_STRING_VALUE(el)) < 600
     return any(_AD_CLASS_RE.match(t) for t in tokens) and len(_STRING_VALUE(el)) < 300
+#: the source paper's sapo prefix, copied with its sapo: "(Baohatinh.vn) - ", "(Dân trí) – ", "TGVN. "
+PAPER_PREFIX_RE = re.compile(r"^(?:\([^()\n]{2,30}\)\s*[-–—]\s*|(?:TGVN|TG&VN|WVR)\s*[.:\-–]\s+)")
 #: the language switcher's own name for the page language, leaked into the first words of a
 #: paragraph by the machine translation ("Français Au nom des dirigeants…") [C for fr]. English is
 #: left out on purpose: "English" starts too many real English sentences.
@@ -268,6 +270,10 @@ class VietnamvnText(TextArticle):
         if head and (start > 0 or headline_like(head[0]) or len(head) > 1):
             title, head = (head[0], head[1:]) if headline_like(head[0]) else (None, head)
         lead = " ".join(head) or None
+        if lead is None and body and PAPER_PREFIX_RE.match(body[0]):
+            lead, body = body[0], body[1:]  # the paper's sapo, kept under the source line
+        if lead:
+            lead = PAPER_PREFIX_RE.sub("", lead).strip() or None
         body, authors = split_trailer(body)
         return {"title": title, "lead": lead, "body": body, "source": source, "day": day,
                 "original": original, "authors": authors}

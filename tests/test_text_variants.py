@@ -72,3 +72,18 @@ def test_baohatinh_date_line_and_byline():
     assert item["published_at"] == "2023-12-18T10:30:00+07:00" and item["date_source"] == "page"
     assert item["authors"] == ["Thu Hà"]
     assert item["body"].endswith("Đại hội lần thứ XIII của Đảng”.")
+
+
+def test_vietnamvn_republications_are_not_claimed_by_the_papers():
+    """A platform page keeps its paper's markers -- the "(Baohatinh.vn) - " sapo, the Can Tho
+    department's name in the story -- and is still vietnam.vn, with or without the header."""
+    fr = seed("004").replace("Ont assisté à la conférence",
+                             "La Can Tho Department of External Relations était présente. Ont assisté à la conférence")
+    item = parse(fr)
+    assert item["site"] == "vietnam.vn" and item["source_name"] == "Báo Quốc Tế"
+    story = seed("001").split("\n\nĐọc thêm")[0]
+    title, rest = story.split("\n", 1)
+    vi = f"{title}\n\nBáo Hà TĩnhBáo Hà Tĩnh18/12/2023\n{rest}\n\nNguồn\n\nBình luận (0)\n"
+    item = parse(vi)
+    assert item["site"] == "vietnam.vn" and item["source_name"] == "Báo Hà Tĩnh"
+    assert item["lead"].startswith("Hà Tĩnh hiện có khoảng 85.000") and "(Baohatinh.vn)" not in item["body"]
