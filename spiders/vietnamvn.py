@@ -151,6 +151,17 @@ def headline_like(text: str, max_words: int = 40) -> bool:
     return 0 < words(text) <= max_words and not text.rstrip().endswith(_SENTENCE_END)
 
 
+def doubled_title(line: str) -> bool:
+    """A related card as a text dump renders it: the linked title twice ("T T", "T. T .")."""
+    text = line.strip().rstrip(" .")
+    half = len(text) // 2
+    for mid in range(max(1, half - 2), half + 3):
+        left, right = text[:mid].strip(" ."), text[mid:].strip(" .")
+        if left and left == right and words(left) >= 3:
+            return True
+    return False
+
+
 def is_credit_caption(line: str) -> bool:
     """An image caption ending in its photo credit, in any of the platform's scripts."""
     return is_photo_caption(line) or bool(_CREDIT_RE.search(line))
@@ -302,10 +313,18 @@ class VietnamvnText(TextArticle):
         take it for the caption under an image, and its captions credit "（写真：…）"."""
         out: list[str] = []
         after_image = skip_next = False
+        related_item = None  # the style of the related box being skipped: "doubled" / "plain"
         for line in lines:
             if skip_next:
                 skip_next = False
+                related_item = "doubled" if doubled_title(line) else "plain"
                 continue
+            if related_item is not None:
+                # the box's further items, in the style of its first: a "Title Title" card, or a
+                # plain short headline when the first item was one
+                if doubled_title(line) or (related_item == "plain" and headline_like(line, 25)):
+                    continue
+                related_item = None
             if line.casefold().strip(" :：") in self.related_labels:
                 skip_next, after_image = True, False
                 continue
