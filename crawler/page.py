@@ -261,6 +261,8 @@ class TextArticle(BasePage):
 
     #: casefolded labels of inline related-article boxes; the label and the line after it go
     related_labels: frozenset[str] = frozenset()
+    #: what is stripped around a label before it is looked up ("Tin liên quan:")
+    label_strip = " :"
 
     def __init__(self, text: str, url: str):
         self.text = normalize_text(text) or ""
@@ -320,26 +322,48 @@ class TextArticle(BasePage):
         return (line == self.title() or is_numbered_alt(line)
                 or (self.page_language != "vi" and is_vietnamese(line)))
 
+    # --- hooks of clean_body: a site whose text differs (other scripts...) overrides them ------
+    def is_caption(self, line: str) -> bool:
+        """A photo caption or a copied table's caption cell."""
+        return is_photo_caption(line) or is_table_caption(line)
+
+    def is_short_headline(self, line: str, max_words: int) -> bool:
+        return looks_like_headline(line, max_words)
+
+    def is_further_related_item(self, first: str, line: str) -> bool:
+        """After a related label and its first item, whether ``line`` is one more item of the box."""
+        return False
+
+    def tidy(self, line: str) -> str:
+        """A last per-line repair of a body line."""
+        return line
+
     def clean_body(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         after_image = skip_next = False
+        first_item = None  # the related box being skipped: its first item
         for line in lines:
             if skip_next:
-                skip_next = False
+                skip_next, first_item = False, line
                 continue
-            if line.casefold().strip(" :") in self.related_labels:
+            if first_item is not None:
+                if self.is_further_related_item(first_item, line):
+                    continue
+                first_item = None
+            if line.casefold().strip(self.label_strip) in self.related_labels:
                 skip_next, after_image = True, False
                 continue
             if self.is_alt(line):
                 after_image = True
                 continue
-            if is_photo_caption(line) or is_table_caption(line):
+            if self.is_caption(line):
                 after_image = False
                 continue
-            if after_image and looks_like_headline(line, 30):
+            if after_image and self.is_short_headline(line, 30):
                 after_image = False
                 continue
             line, after_image = strip_table_pipes(line)
+            line = self.tidy(line) if line else line
             if line:
                 out.append(line)
         return out

@@ -307,41 +307,24 @@ class VietnamvnText(TextArticle):
             break
         return lines[i:]
 
-    def clean_body(self, lines: list[str]) -> list[str]:
-        """TextArticle.clean_body with sizes and credits read in every script of the platform: a
-        Chinese or Japanese paragraph is one "word" without a full stop, so the shared rule would
-        take it for the caption under an image, and its captions credit "（写真：…）"."""
-        out: list[str] = []
-        after_image = skip_next = False
-        related_item = None  # the style of the related box being skipped: "doubled" / "plain"
-        for line in lines:
-            if skip_next:
-                skip_next = False
-                related_item = "doubled" if doubled_title(line) else "plain"
-                continue
-            if related_item is not None:
-                # the box's further items, in the style of its first: a "Title Title" card, or a
-                # plain short headline when the first item was one
-                if doubled_title(line) or (related_item == "plain" and headline_like(line, 25)):
-                    continue
-                related_item = None
-            if line.casefold().strip(" :：") in self.related_labels:
-                skip_next, after_image = True, False
-                continue
-            if self.is_alt(line):
-                after_image = True
-                continue
-            if is_credit_caption(line) or is_table_caption(line):
-                after_image = False
-                continue
-            if after_image and headline_like(line, 30):
-                after_image = False
-                continue
-            line, after_image = strip_table_pipes(line)
-            line = strip_language_artefact(line, self.page_language)
-            if line:
-                out.append(line)
-        return out
+    # TextArticle.clean_body with sizes and credits read in every script of the platform: a
+    # Chinese or Japanese paragraph is one "word" without a full stop, so the shared rule would
+    # take it for the caption under an image, and its captions credit "（写真：…）"
+    label_strip = " :："
+
+    def is_caption(self, line: str) -> bool:
+        return is_credit_caption(line) or is_table_caption(line)
+
+    def is_short_headline(self, line: str, max_words: int) -> bool:
+        return headline_like(line, max_words)
+
+    def is_further_related_item(self, first: str, line: str) -> bool:
+        """The box's further items, in the style of its first: a "Title Title" card, or a plain
+        short headline when the first item was one."""
+        return doubled_title(line) or (not doubled_title(first) and headline_like(line, 25))
+
+    def tidy(self, line: str) -> str:
+        return strip_language_artefact(line, self.page_language)
 
 
 # --- HTML ---------------------------------------------------------------------------------------
