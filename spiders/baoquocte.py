@@ -38,9 +38,12 @@ LANGUAGES = ("vi", "en")
 HOME = "https://baoquocte.vn"
 
 LEAD_PREFIX_RE = re.compile(r"^(?:TGVN|TG&VN|WVR)\s*[.:\-–]\s*")
-FOLLOW_WIDGET_RE = re.compile(r"^Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)", re.IGNORECASE)
+#: the follow-on-Google-News widget; the English edition words it "Follow Baoquocte.vn on"
+FOLLOW_WIDGET_RE = re.compile(r"^(?:Theo dõi|Follow)\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN|WVR|(?:the )?World (?:and|&) Vietnam Report)\b",
+                              re.IGNORECASE)
 #: the follow widget and whatever follows it, inside a longer text (a sapo that nests the widget)
-_FOLLOW_ANYWHERE = re.compile(r"\s*Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)\b.*$", re.IGNORECASE | re.DOTALL)
+_FOLLOW_ANYWHERE = re.compile(r"\s*(?:Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)|Follow\s+Baoquocte\.vn\s+on)\b.*$",
+                              re.IGNORECASE | re.DOTALL)
 DATE_LINE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 #: the English edition's date line may name the month ("December 04, 2023 | 20:15", "4 December 2023")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -52,7 +55,8 @@ RELATED_LABELS = frozenset({"tin liên quan", "bài liên quan", "related news",
                             "read more", "see more"})
 END_LABELS = frozenset({"tin cùng chuyên mục", "bài viết cùng chuyên mục", "cùng chuyên mục", "tin bài liên quan",
                         "tin khác", "tin bài khác", "bình luận", "gửi bình luận", "ý kiến bạn đọc", "tin mới nhất",
-                        "đọc nhiều", "other news", "more news", "most read", "comments", "your comment"})
+                        "đọc nhiều", "other news", "more news", "most read", "comments", "your comment",
+                        "same category", "in the same category", "latest news", "most viewed"})
 
 
 #: footer lines: the text after them is never the article (copyright, publisher, licence)
@@ -63,6 +67,8 @@ FOOTER_RE = re.compile(r"^(?:©\s*(?:\d{4}\s*)?(?:bản quyền|báo|tg&vn|thế
                        # the paper's name alone on a line: the footer's masthead
                        r"|^(?:báo\s+)?(?:thế giới (?:và|&) việt nam|tg&vn)\s*$|^(?:the\s+)?world (?:and|&) vietnam report\s*$",
                        re.IGNORECASE)
+#: the paper's own name in a footer line ("© Copyright en.baoquocte.vn", "Báo Thế giới & Việt Nam")
+_OWN_NAME_RE = re.compile(r"baoquocte\.vn|thế giới (?:và|&) việt nam|tg&vn|world (?:and|&) vietnam report", re.IGNORECASE)
 #: a hashtag line of the tag box ("#Bộ trưởng Bùi Thanh Sơn"): a tag, never article text
 _HASHTAG_RE = re.compile(r"^#\s*(?P<tag>[^#\s][^#]{0,80}?)\s*$")
 #: a related-news item as a text extractor writes it: the linked thumbnail's alt/title, then the
@@ -110,7 +116,11 @@ class BaoquocteText(TextArticle):
         head = [line.strip() for line in text.split("\n")[:60]]
         if _PLATFORM_HEADER in text or any(_REPUBLISHED_SOURCE_RE.match(line) for line in head):
             return False  # a vietnam.vn republication of a TG&VN article
-        return any(FOLLOW_WIDGET_RE.match(line) or LEAD_PREFIX_RE.match(line) for line in head)
+        if any(FOLLOW_WIDGET_RE.match(line) or LEAD_PREFIX_RE.match(line) for line in head):
+            return True
+        # no widget, no prefix (an English page, a trimmed dump): the paper's own footer names it
+        tail = [line.strip() for line in text.split("\n")[-40:] if line.strip()]
+        return any(_is_footer(line) and _OWN_NAME_RE.search(line) for line in tail)
 
     @cached_property
     def layout(self) -> dict:
@@ -141,7 +151,8 @@ class BaoquocteText(TextArticle):
         title = self._pick_title(head, lines[sapo + 1:])
         rest = head[head.index(title) + 1:] if title in head else []
         # "Thu Trang/TTXVN": the name before the slash (the agency after it), as on the HTML page
-        byline = rest[0].split("/")[0].strip() if rest else ""
+        # "Thu Trang (thực hiện)", "Minh Anh (tổng hợp)": the note in brackets is not the name
+        byline = _PAREN_TAIL_RE.sub("", rest[0].split("/")[0]).strip() if rest else ""
         authors = split_authors(byline) if byline and looks_like_name(byline) else []
         body_start = sapo + 1
         if body_start < len(lines) and lines[body_start] == day:
@@ -153,7 +164,27 @@ class BaoquocteText(TextArticle):
         body = [line for line in body if not _HASHTAG_RE.match(line)]
         return {"title": title, "lead": LEAD_PREFIX_RE.sub("", lines[sapo]).strip() or None, "body": body,
                 "day": day.strip(_DATE_BOX_EDGES) if day else None, "authors": authors, "tags": tags,
-                "section": kicker[0].rstrip(":").strip() if kicker else None}
+                "section": self._breadcrumb(title, kicker)}
+
+    def _breadcrumb(self, title: str | None, kicker: list[str]) -> str | None:
+        """The breadcrumb: a block of one to three short lines (blank-line separated) right above
+        the block that opens with the kicker or the title; its last crumb, as on the HTML page.
+        A longer block there is the main menu, not a breadcrumb."""
+        firsts = set(kicker) | ({title} if title else set())
+        blocks = [[normalize_line(x) for x in b.split("\n") if x.strip()] for b in re.split(r"\n\s*\n", self.text)]
+        blocks = [b for b in blocks if b]
+        at = next((i for i, b in enumerate(blocks) if b[0] in firsts), None)
+        if not at:
+            return None
+        crumbs = [c for c in blocks[at - 1] if c.casefold() not in ("trang chủ", "home")]
+        if not crumbs or len(blocks[at - 1]) > 3 or any(
+                word_count(c) > 5 or re.search(r"\d", c) or ends_sentence(c) or c.endswith(":") or _is_footer(c)
+                or c.casefold() in _SITE_NAMES or FOLLOW_WIDGET_RE.match(c) for c in crumbs):
+            return None
+        return crumbs[-1]
+
+    def section(self) -> str | None:
+        return self.layout.get("section")
 
     def tags(self) -> list[str]:
         return list(dict.fromkeys(self.layout.get("tags") or []))
@@ -171,7 +202,8 @@ class BaoquocteText(TextArticle):
         """The headline among the lines above the sapo (breadcrumb, kicker, title, byline, the
         byline's title line): the one the lead image repeats as its alt text; else the headline
         the byline follows; else the last headline-shaped line."""
-        shaped = [line for line in head if looks_like_headline(line) and word_count(line) > 3]
+        # the masthead ("The World and Vietnam Report") is repeated by the footer, never the headline
+        shaped = [line for line in head if looks_like_headline(line) and word_count(line) > 3 and not _is_footer(line)]
         later = set(after[:80])
         for line in shaped:
             if line in later:
