@@ -24,7 +24,7 @@ from crawler import extract
 from crawler.dates import find_text_date
 from crawler.items import ArticleItem, new_item
 from crawler.text import (
-    detect_language, is_numbered_alt, is_photo_caption, is_table_caption, is_vietnamese,
+    detect_language, is_numbered_alt, is_photo_caption, is_running_text, is_table_caption, is_vietnamese,
     looks_like_headline, normalize_line, normalize_text, strip_table_pipes, word_count,
 )
 from crawler.urls import canonicalize
@@ -359,7 +359,7 @@ class TextArticle(BasePage):
             if self.is_caption(line):
                 after_image = False
                 continue
-            if after_image and self.is_short_headline(line, 30):
+            if after_image and self.is_short_headline(line, 30) and not is_running_text(line):
                 after_image = False
                 continue
             line, after_image = strip_table_pipes(line)

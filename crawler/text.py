@@ -119,6 +119,13 @@ def ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(_TERMINAL)
 
 
+def is_running_text(line: str) -> bool:
+    """A line no caption is: it opens a list ("… với các nội dung:") or enumerates with
+    semicolons ("hát ca trù, dân ca ví; thi đấu vật, kéo co...")."""
+    text = line.strip()
+    return text.endswith((":", "：")) or ";" in text
+
+
 def looks_like_headline(text: str, max_words: int = 40) -> bool:
     """Short, single sentence, no closing full stop: a title, caption or subheading."""
     return 0 < word_count(text) <= max_words and not text.rstrip().endswith((".", "…", "...", "!", "?"))

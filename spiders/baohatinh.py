@@ -30,7 +30,7 @@ from crawler.dates import find_text_date
 from crawler.extract import safe_urljoin
 from crawler.page import HtmlArticle, ParseError, TextArticle
 from crawler.text import (
-    is_photo_caption, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
+    is_photo_caption, is_running_text, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
 )
 from crawler.urls import canonicalize as default_canonicalize
 from spiders.base import SiteSpider, feed_entries
@@ -91,6 +91,8 @@ def _is_caption_sentence(line: str) -> bool:
     if not text or word_count(text) > _CAPTION_MAX_WORDS or text.startswith(("“", '"', "-", "+", "•")):
         return False
     if re.search(r"[.!?…]\s+\S", text):  # two sentences: a paragraph
+        return False
+    if is_running_text(text):
         return False
     return not _CLAUSE_OPENING_RE.match(text)
 
@@ -174,6 +176,9 @@ class BaohatinhText(TextArticle):
             labelled = _LABELLED_LINK_RE.match(line)
             if labelled and _is_link_headline(labelled["rest"]):
                 i += 1  # "Xem thêm: <headline>", an inline related link
+                continue
+            if line == title and i + 1 < len(lines) and _is_credit_caption(lines[i + 1]):
+                i += 2  # a photo (its alt) and its credited caption: the photo ends there
                 continue
             kept.append(line)
             if line == title and i + 1 < len(lines) and lines[i + 1] != title \
