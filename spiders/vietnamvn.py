@@ -570,7 +570,9 @@ class VietnamvnArticle(HtmlArticle):
         return blocks if len(blocks) <= 2 else []
 
     def lead(self) -> str | None:
-        return normalize_line(" ".join(self.lead_lines)) or None
+        """The sapo, without the source paper's prefix it was copied with ("(Baohatinh.vn) - ")."""
+        lead = normalize_line(" ".join(self.lead_lines))
+        return PAPER_PREFIX_RE.sub("", lead).strip() or None if lead else None
 
     def _pruned_container(self):
         """A copy of the body container without related boxes, image-table captions and captions

@@ -202,3 +202,19 @@ def test_backfill_without_a_sitemap_index_reads_the_daily_files_by_name(tmp_path
     assert result["stats"]["discovery/vietnamvn/sitemap_index_fallback"] == 1
     assert {u for u in result["crawled"] if "sitemap-post" in u} == {sitemap("2023-12-23")}
     assert expected["items"] and sorted(i["url"] for i in result["items"]) == sorted(i["url"] for i in expected["items"])
+
+
+@pytest.mark.parametrize("prefix", ["(Baohatinh.vn) - ", "TGVN. "])
+def test_a_sapo_keeps_no_paper_prefix(prefix):
+    """A republished sapo may keep its paper's prefix: the lead is the sapo without it, the body unchanged."""
+    import json
+
+    from tests.test_pages import page_item
+
+    case = FIXTURES / "vietnamvn" / "holdout2-vi-hatinh-bolikhamxay.expected.json"
+    spec = json.loads(case.read_text(encoding="utf-8"))
+    lead = spec["expected"]["lead"]
+    html = case.with_name(case.name.replace(".expected.json", ".html")).read_text(encoding="utf-8")
+    assert html.count(lead[:40]) >= 1
+    item = page_item("vietnamvn", spec["url"], html.replace(lead[:40], prefix + lead[:40]).encode("utf-8"))
+    assert item["lead"] == lead and item["body"] == spec["expected"]["body"]
