@@ -435,7 +435,30 @@ class BaoquocteArticle(HtmlArticle):
         return normalize_line(str(value)) if value else None
 
     def tags(self) -> list[str]:
-        return [t.lstrip("#").strip() for t in super().tags() if t.lstrip("#").strip()]
+        tags = [t.lstrip("#").strip() for t in super().tags() if t.lstrip("#").strip()]
+        if not tags:
+            tags = self._tag_box_links()
+        return tags
+
+    def _tag_box_links(self) -> list[str]:
+        """The current layout's tag box is unconfirmed: links of an element classed ``*tag*`` (or links
+        to ``/tags/``, ``/tag/`` pages) after the headline, inside the article and outside its body,
+        related boxes and listings. A sidebar "hot tags" box lies outside the article's container."""
+        scope = self.sel.xpath("(//h1)[1]/ancestor::*[.//*[@id='__MB_MASTERCMS_EL_3' or "
+                               "contains(@class,'__MASTERCMS_CONTENT')]][1]")
+        if not scope:
+            return []
+        links = scope[0].xpath(
+            ".//a[ancestor::*[contains(translate(@class,'TAG','tag'),'tag')] or contains(@href,'/tags/') or contains(@href,'/tag/')]"
+            f"[preceding::h1][not(ancestor::*[{_OTHER_ARTICLE}])]"
+            "[not(ancestor::*[@id='__MB_MASTERCMS_EL_3' or contains(@class,'__MASTERCMS_CONTENT')])]")
+        out: list[str] = []
+        for link in links:
+            text = normalize_line(" ".join(link.css("::text").getall()))
+            text = text.lstrip("#").strip() if text else ""
+            if text and 0 < word_count(text) <= 8 and text.casefold().strip(" :") not in ("tags", "tag", "từ khóa") and text not in out:
+                out.append(text)
+        return out
 
 
 # --- discovery --------------------------------------------------------------------------------
