@@ -56,6 +56,9 @@ FOOTER_LINES = frozenset({"photos", "hình ảnh", "ads", "quảng cáo", "hit c
 FOOTER_LINE_RE = re.compile(r"^(?:©|Copyright\b|Address\s*:|Địa chỉ\s*:|Tel\s*[:.]|Điện thoại\s*:|Fax\s*:|Email\s*:"
                             r"|Hit Counter$|Online\s*:?\s*\d*$|Total\s*:?\s*[\d.,]*$)", re.IGNORECASE)
 CAPTION_MAX_WORDS = 50
+#: Liferay's publish-date metadata as this site renders it (``dd/mm/yyyy``, optionally a time),
+#: in a listing item or in the full-content view's ``div.asset-metadata``
+METADATA_DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2})?")
 CAPTION_WITH_DATE_MAX_WORDS = 30
 #: how the story's first sentence opens on its date ("On the afternoon of …", "From March 4 to 6, …")
 _DATE_OPENING_RE = re.compile(r"(?:on|in|from|during|at|since|over|for|last|this|early|late|recently)\b", re.IGNORECASE)
@@ -411,10 +414,24 @@ class CanthoArticle(HtmlArticle):
         lines = [line for line in [self.title()] + self._split[0] if line]
         return text_language(lines) if lines else LANGUAGES[0]
 
+    @cached_property
+    def _metadata_date(self) -> str | None:
+        """The publish date the full-content view's asset metadata shows (the day the entry was
+        published, which may follow the day the prose reports), if it shows one."""
+        for node in self.sel.css("div.asset-full-content .asset-metadata"):
+            dated = node.css(".metadata-publish-date ::text").getall() or node.css("::text").getall()
+            m = METADATA_DATE_RE.search(normalize_line(" ".join(dated)) or "")
+            if m and parse_date(m.group(0), "en"):
+                return m.group(0)
+        return None
+
     def date(self) -> tuple[str | None, str | None]:
         listed = self.response.meta.get("listing_date")
         if listed:
             return listed, "listing"
+        shown = self._metadata_date
+        if shown:
+            return shown, "page"
         raw = find_text_date(self.body() or "", self.language())
         if raw:
             return raw, "text"
@@ -512,7 +529,7 @@ class CanthoSpider(SiteSpider):
         """A ``dd/mm/yyyy`` shown by a listing item (Liferay's publish-date metadata), if any."""
         if not raw:
             return None, None
-        m = re.search(r"\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2})?", raw)
+        m = METADATA_DATE_RE.search(raw)
         if not m:
             return None, None
         parsed = parse_date(m.group(0), "en")
