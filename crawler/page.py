@@ -193,7 +193,8 @@ class HtmlArticle(BasePage):
                 out.append(name)
         return out
 
-    def date(self) -> tuple[str | None, str | None]:
+    def structured_date(self) -> tuple[str | None, str | None]:
+        """The structured layers of :meth:`date`: JSON-LD, then meta, then ``<time datetime>``."""
         if self.jsonld.get("datePublished"):
             return self.jsonld["datePublished"], "jsonld"
         value = self.meta("article:published_time", "datePublished", "pubdate", "og:published_time",
@@ -201,8 +202,14 @@ class HtmlArticle(BasePage):
         if value:
             return value, "meta"
         value = self.sel.css("time[datetime]::attr(datetime), [itemprop=datePublished]::attr(content)").get()
-        if value:
+        if value and value.strip():
             return value.strip(), "meta"
+        return None, None
+
+    def date(self) -> tuple[str | None, str | None]:
+        raw, source = self.structured_date()
+        if raw:
+            return raw, source
         value = self.first_text(self.date_css)
         if value:
             return value, "page"

@@ -774,7 +774,7 @@ class VietnamvnArticle(HtmlArticle):
         date of another day is not trusted over the visible one [I]: the platform may stamp its own
         republication time."""
         day = self.source_block["date"]
-        raw, source = self._structured_date()
+        raw, source = self.structured_date()
         if not day:
             return (raw, source) if raw else super().date()
         if raw:
@@ -782,16 +782,6 @@ class VietnamvnArticle(HtmlArticle):
             if structured and structured.has_time and shown and structured.day == shown.day:
                 return raw, source
         return day, "page"
-
-    def _structured_date(self) -> tuple[str | None, str | None]:
-        """The first layers of HtmlArticle.date: JSON-LD, then meta, then ``<time datetime>``."""
-        if self.jsonld.get("datePublished"):
-            return self.jsonld["datePublished"], "jsonld"
-        value = self.meta("article:published_time", "datePublished", "pubdate", "og:published_time")
-        if value:
-            return value, "meta"
-        value = self.sel.css("time[datetime]::attr(datetime), [itemprop=datePublished]::attr(content)").get()
-        return (value.strip(), "meta") if value and value.strip() else (None, None)
 
     def language(self) -> str | None:
         lang = extract.html_lang(self.sel)
