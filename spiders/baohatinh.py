@@ -152,8 +152,11 @@ class BaohatinhText(TextArticle):
                 continue
             body.append(lines[i])
             i += 1
-        if not authors and body and word_count(body[-1]) <= 6 and looks_like_name(body[-1]):
-            authors = split_authors(body.pop())
+        # a trailing byline, possibly with a note after the name ("Thu Hà (thực hiện)", "Minh Anh (tổng hợp)")
+        name = _PAREN_TAIL_RE.sub("", body[-1]) if body else ""
+        if not authors and name and word_count(name) <= 6 and looks_like_name(name):
+            body.pop()
+            authors = split_authors(name)
         return {"title": title, "lead": LEAD_PREFIX_RE.sub("", lines[sapo]).strip() or None,
                 "body": body, "day": day, "authors": authors}
 
