@@ -32,7 +32,7 @@ from crawler import extract
 from crawler.dates import VN_TZ, parse_date
 from crawler.page import HtmlArticle, TextArticle
 from crawler.text import (
-    is_numbered_alt, is_photo_caption, is_table_caption, is_vietnamese, looks_like_name,
+    is_numbered_alt, is_photo_caption, is_running_text, is_table_caption, is_vietnamese, looks_like_name,
     normalize_line, strip_table_pipes, word_count,
 )
 from crawler.topic import slug_is_candidate
@@ -314,6 +314,17 @@ class VietnamvnText(TextArticle):
 
     def is_caption(self, line: str) -> bool:
         return is_credit_caption(line) or is_table_caption(line)
+
+    def clean_body(self, lines: list[str]) -> list[str]:
+        """An image's alt text comes right before its credited caption, in the article's own
+        language too (a Vietnamese page, or an alt translated with the page): a short headline-like
+        line directly followed by a caption is that alt, not a paragraph."""
+        kept = [line for i, line in enumerate(lines)
+                if not (i + 1 < len(lines) and self.is_caption(lines[i + 1])
+                        and not self.is_caption(line) and headline_like(line, 30)
+                        and not is_running_text(line)
+                        and line.casefold().strip(self.label_strip) not in self.related_labels)]
+        return super().clean_body(kept)
 
     def is_short_headline(self, line: str, max_words: int) -> bool:
         return headline_like(line, max_words)
