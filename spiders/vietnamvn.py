@@ -165,6 +165,8 @@ def doubled_title(line: str) -> bool:
 def is_credit_caption(line: str) -> bool:
     """An image caption ending in its photo credit, in any of the platform's scripts."""
     return is_photo_caption(line) or bool(_CREDIT_RE.search(line))
+
+
 _DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 #: a tag page: ``/tag/<slug>`` or ``/<lang>/tag/<slug>`` [C, URL kind named by the sitemap index]
 _TAG_PATH_RE = re.compile(r"^/(?:[a-z]{2}/)?tags?/[^/]+/?$")

@@ -75,17 +75,26 @@ def stats_from_log(log: str) -> dict:
 
 # --- replaying recorded sites (site spider tests) ---------------------------------------------
 
-def warc_from_manifest(manifest: Path, warc_path: Path) -> Path:
-    """A WARC holding every page a fixture manifest lists: ``[{"url", "file", "content_type"}]``
-    with ``file`` relative to the manifest's site directory (``tests/fixtures/<spider>/``)."""
+def manifest_entries(manifest: Path) -> list[dict]:
+    """The rows of a fixture manifest, ``[{"url", "file", "content_type"[, "status"]}]``, with
+    ``file`` made absolute (it is relative to the site directory, ``tests/fixtures/<spider>/``)."""
+    site_dir = manifest.parent.parent if manifest.parent.name == "replay" else manifest.parent
+    rows = json.loads(manifest.read_text(encoding="utf-8"))
+    return [dict(row, file=str((site_dir / row["file"]).resolve())) for row in rows]
+
+
+def warc_from_entries(rows: list[dict], warc_path: Path) -> Path:
+    """A WARC holding every page of ``rows`` (as :func:`manifest_entries` gives them)."""
     from crawler.warc import write_warc
 
-    site_dir = manifest.parent.parent if manifest.parent.name == "replay" else manifest.parent
-    entries = []
-    for row in json.loads(manifest.read_text(encoding="utf-8")):
-        body = (site_dir / row["file"]).read_bytes()
-        entries.append((row["url"], row.get("status", 200), {"Content-Type": row["content_type"]}, body))
+    entries = [(row["url"], row.get("status", 200), {"Content-Type": row["content_type"]},
+                Path(row["file"]).read_bytes()) for row in rows]
     return write_warc(warc_path, entries)
+
+
+def warc_from_manifest(manifest: Path, warc_path: Path) -> Path:
+    """A WARC holding every page a fixture manifest lists."""
+    return warc_from_entries(manifest_entries(manifest), warc_path)
 
 
 def replay_args(warc: Path, archive_dir: Path) -> list[str]:

@@ -10,7 +10,10 @@ import json
 
 import pytest
 
-from tests.support import FIXTURES, crawled, read_jsonl, replay_args, scrapy_crawl, stats_from_log, warc_from_manifest
+from tests.support import (
+    FIXTURES, crawled, manifest_entries, read_jsonl, replay_args, scrapy_crawl, stats_from_log, warc_from_entries,
+    warc_from_manifest,
+)
 
 H = "https://baohatinh.vn"
 SITE_DIR = FIXTURES / "baohatinh"
@@ -310,16 +313,11 @@ def test_media_section_pages_are_not_articles(page, url):
 def test_backfill_without_a_sitemap_falls_back_to_feed_and_categories(tmp_path, broken):
     """The sitemap is an inference for this site: with none (a 404) or a page that is no sitemap,
     the backfill reads the feed and the category pages, and their in-range articles are archived."""
-    entries = json.loads((SITE_DIR / "replay" / "manifest.json").read_text(encoding="utf-8"))
-    for entry in entries:
-        entry["file"] = str((SITE_DIR / entry["file"]).resolve())
-    entries = [e for e in entries if "sitemap" not in e["url"]]
+    entries = [e for e in manifest_entries(SITE_DIR / "replay" / "manifest.json") if "sitemap" not in e["url"]]
     if broken == "html":
         entries.append({"url": f"{H}/sitemap.xml", "file": str(SITE_DIR / "replay" / "the-gioi.html"),
                         "content_type": "text/html"})
-    manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps(entries), encoding="utf-8")
-    warc_from_manifest(manifest, tmp_path / "site.warc.gz")
+    warc_from_entries(entries, tmp_path / "site.warc.gz")
     result = run(tmp_path, "archive", "fallback", "-a", f"since={SINCE}", "-a", f"until={UNTIL}")
     stats = result["stats"]
     assert stats["discovery/baohatinh/sitemap_fallback"] == 1

@@ -9,7 +9,10 @@ from datetime import date, datetime
 import pytest
 
 from crawler.dates import VN_TZ
-from tests.support import FIXTURES, crawled, read_jsonl, replay_args, scrapy_crawl, stats_from_log, warc_from_manifest
+from tests.support import (
+    FIXTURES, crawled, manifest_entries, read_jsonl, replay_args, scrapy_crawl, stats_from_log, warc_from_entries,
+    warc_from_manifest,
+)
 
 HOME = "https://www.vietnam.vn"
 S1 = "be-mac-hoi-nghi-ngoai-giao-32-tiep-tuc-chu-dong-linh-hoat-sang-tao-trien-khai-hieu-qua-cac-cong-tac-doi-ngoai"
@@ -181,23 +184,16 @@ def test_holdout2_backfill(tmp_path):
 def test_backfill_without_a_sitemap_index_reads_the_daily_files_by_name(tmp_path, broken):
     """With the index gone (a 404) or replaced by a page that is no sitemap index, a backfill
     asks for the daily files by their confirmed names and archives what the index would give."""
-    import json
-
-    site = FIXTURES / "vietnamvn"
-    entries = json.loads((site / "replay" / "manifest.json").read_text(encoding="utf-8"))
-    for entry in entries:
-        entry["file"] = str((site / entry["file"]).resolve())
+    entries = manifest_entries(FIXTURES / "vietnamvn" / "replay" / "manifest.json")
     whole = tmp_path / "whole"
     whole.mkdir()
-    (whole / "manifest.json").write_text(json.dumps(entries), encoding="utf-8")
-    warc_from_manifest(whole / "manifest.json", whole / "site.warc.gz")
+    warc_from_entries(entries, whole / "site.warc.gz")
     expected = run(whole, "normal", "-a", "since=2023-12-23", "-a", "until=2023-12-23")
     entries = [e for e in entries if e["url"] != f"{HOME}/sitemap.xml"]
     if broken == "html":
         page = next(e for e in entries if e["url"].startswith(f"{HOME}/{S1}"))
         entries.append(dict(page, url=f"{HOME}/sitemap.xml"))
-    (tmp_path / "manifest.json").write_text(json.dumps(entries), encoding="utf-8")
-    warc_from_manifest(tmp_path / "manifest.json", tmp_path / "site.warc.gz")
+    warc_from_entries(entries, tmp_path / "site.warc.gz")
     result = run(tmp_path, "fallback", "-a", "since=2023-12-23", "-a", "until=2023-12-23")
     assert result["stats"]["discovery/vietnamvn/sitemap_index_fallback"] == 1
     assert {u for u in result["crawled"] if "sitemap-post" in u} == {sitemap("2023-12-23")}
