@@ -32,6 +32,7 @@ from crawler.text import (
 )
 from crawler.urls import canonicalize as default_canonicalize
 from spiders.base import SiteSpider, feed_entries
+from spiders.vietnamvn import HEADER as PLATFORM_HEADER  # the platform that republishes TG&VN articles
 
 SITE = "baoquocte.vn"
 LANGUAGES = ("vi", "en")
@@ -78,7 +79,6 @@ _DOUBLED_RE = re.compile(r"^(?P<t>.{8,}?)\s+(?P=t)\s*$")
 _SLUG_ALT_RE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+){2,} (?=[^\W\d_a-z])")
 #: vietnam.vn's source line ("Báo Quốc TếBáo Quốc Tế23/12/2023"): a republication, not this site's page
 _REPUBLISHED_SOURCE_RE = re.compile(r"^(?P<name>\D{2,80}?)(?P=name)\s*\d{1,2}/\d{1,2}/\d{4}$")
-_PLATFORM_HEADER = "Vietnam.vn - Nền tảng quảng bá Việt Nam"
 
 
 #: a line of lowercase ASCII words only: the old layout's alt text (the slug's words); Vietnamese prose has diacritics
@@ -114,7 +114,7 @@ class BaoquocteText(TextArticle):
     @classmethod
     def recognize(cls, text: str) -> bool:
         head = [line.strip() for line in text.split("\n")[:60]]
-        if _PLATFORM_HEADER in text or any(_REPUBLISHED_SOURCE_RE.match(line) for line in head):
+        if PLATFORM_HEADER in text or any(_REPUBLISHED_SOURCE_RE.match(line) for line in head):
             return False  # a vietnam.vn republication of a TG&VN article
         if any(FOLLOW_WIDGET_RE.match(line) or LEAD_PREFIX_RE.match(line) for line in head):
             return True
