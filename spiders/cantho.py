@@ -279,27 +279,29 @@ class CanthoArticle(HtmlArticle):
     def _exclude(self) -> tuple[str, ...]:
         return extract.DEFAULT_BODY_EXCLUDE + tuple(self.body_exclude_css)
 
-    def _text_length(self, node) -> int:
-        return sum(map(len, extract.paragraphs(node, self._exclude)))
-
     @cached_property
-    def _container(self):
-        """The body container: the full-content view, else the loose container or the largest
-        block of paragraphs, whichever holds more text."""
+    def _container_and_paragraphs(self) -> tuple:
+        """The body container and its paragraphs: the full-content view, else the loose container
+        or the largest block of paragraphs, whichever holds more text."""
         for query in self.body_css:
             for node in self.sel.css(query):
-                if extract.paragraphs(node, self._exclude):
-                    return node
+                paras = extract.paragraphs(node, self._exclude)
+                if paras:
+                    return node, paras
         candidates = [node for query in self.loose_body_css for node in self.sel.css(query)]
         block = extract.largest_block_node(self.sel)
         if block is not None:
             candidates.append(block)
-        return max(candidates, key=self._text_length, default=None)
+        read = [(node, extract.paragraphs(node, self._exclude)) for node in candidates]
+        return max(read, key=lambda pair: sum(map(len, pair[1])), default=(None, []))
+
+    @property
+    def _container(self):
+        return self._container_and_paragraphs[0]
 
     @cached_property
     def body_paragraphs(self) -> list[str]:
-        node = self._container
-        return self.clean_paragraphs(extract.paragraphs(node, self._exclude) if node is not None else [])
+        return self.clean_paragraphs(self._container_and_paragraphs[1])
 
     def _is_representative(self, img) -> bool:
         return (normalize_line(img.attrib.get("alt")) or "").casefold() == IMAGE_ALT
