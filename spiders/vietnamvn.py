@@ -594,7 +594,13 @@ class VietnamvnArticle(HtmlArticle):
         # the copy's elements in the same order as the container's: its related boxes map across
         original = {el: i for i, el in enumerate(self.container.iter())}
         copied = list(root.iter())
-        boxes = {original[el]: [copied[original[b]] for b in box] for el, box in self._related_boxes.items()}
+        boxes = {}
+        for el, box in self._related_boxes.items():
+            i = original[el]
+            if all(b in original for b in box):
+                boxes[i] = [copied[original[b]] for b in box]
+            else:  # a box grown past the container (from the container itself): on the copy it cannot
+                boxes[i] = self._related_box(copied[i], root)
         targets = []
         for i, el in enumerate(copied):
             if not _tag(el):

@@ -214,3 +214,16 @@ def test_a_sapo_keeps_no_paper_prefix(prefix):
     assert html.count(lead[:40]) >= 1
     item = page_item("vietnamvn", spec["url"], html.replace(lead[:40], prefix + lead[:40]).encode("utf-8"))
     assert item["lead"] == lead and item["body"] == spec["expected"]["body"]
+
+
+@pytest.mark.parametrize("html", [
+    "<html><body><article><h1>Tiêu đề bài viết</h1><div><p>Tin liên quan</p></div></article></body></html>",
+    "<html><body><p>Tin liên quan</p></body></html>",
+])
+def test_a_body_that_is_only_a_related_label_is_a_parse_error(html):
+    """The container itself reads as a related label (found by the fuzz test): a clear ParseError."""
+    from crawler.page import ParseError
+    from tests.test_pages import page_item
+
+    with pytest.raises(ParseError):
+        page_item("vietnamvn", f"{HOME}/a-b-c", html.encode("utf-8"))
