@@ -221,15 +221,17 @@ class BaohatinhText(TextArticle):
 
 # --- HTML pages ------------------------------------------------------------------------------
 
+#: the media sections: their pages (video players, e-magazine layouts) are not articles [C]
+MEDIA_SECTIONS = ("tv", "video", "short-video", "podcast", "epaper", "multimedia", "emagazine")
+_MEDIA = "|".join(MEDIA_SECTIONS)
 #: article pages: ``/<slug>-post<ID>.html`` on the main host or the daihoidang.baohatinh.vn event
 #: subdomain (same URL scheme [C]), outside the media sections [C]
 ARTICLE_URL_RE = re.compile(
     r"^https?://(?:www\.|daihoidang\.)?baohatinh\.vn/"
-    r"(?!(?:tv|video|short-video|podcast|epaper|multimedia|emagazine)/)"
+    rf"(?!(?:{_MEDIA})/)"
     r"(?:[\w-]+/)*[\w-]+-post\d+\.html(?:[?#].*)?$"
 )
-#: the media sections: their pages (video players, e-magazine layouts) are not articles [C]
-MEDIA_PATH_RE = re.compile(r"^/(?:tv|video|short-video|podcast|epaper|multimedia|emagazine)(?:/|$)", re.IGNORECASE)
+MEDIA_PATH_RE = re.compile(rf"^/(?:{_MEDIA})(?:/|$)", re.IGNORECASE)
 #: the monthly news sitemaps listed by the sitemap index [C-sib, I]
 MONTHLY_SITEMAP_RE = re.compile(r"/sitemaps/news-(?P<y>\d{4})-(?P<m>\d{1,2})\.xml(?:\.gz)?(?:[?#].*)?$")
 #: a year-month in a sitemap file name of an unknown layout ("news-2023-12", "2023_12", "2023/12")
