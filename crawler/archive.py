@@ -21,7 +21,9 @@ import fcntl
 import json
 import logging
 import os
+import random
 import sqlite3
+import time
 import weakref
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -105,15 +107,29 @@ class Archive:
         self.dir = Path(directory)
         (self.dir / "jsonl").mkdir(parents=True, exist_ok=True)
         self.db_path = self.dir / "archive.sqlite3"
-        self.conn = sqlite3.connect(self.db_path, timeout=60, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA busy_timeout=60000")
-        with self._lock():
-            self.conn.executescript(SCHEMA)
         self._pending: list[str] = []
         self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
-        self.recover()
+        # Everything that opening does -- creating the file, switching it to WAL, the schema and
+        # the recovery of an interrupted run -- happens under the directory's file lock, so any
+        # number of processes may open one archive at the same moment (cron starts jobs on the
+        # same minute). Switching a new file to WAL needs an exclusive lock SQLite does not wait
+        # for (no busy handler), so a rare "database is locked" left by a reader outside the
+        # file lock is retried with a bounded backoff.
+        with self._lock():
+            self.conn = retry_locked(self._connect)
+            retry_locked(lambda: self.conn.executescript(SCHEMA))
+            self._recover_locked()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.db_path, timeout=60, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout=60000")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     @classmethod
     def for_crawler(cls, crawler) -> "Archive":
@@ -237,25 +253,28 @@ class Archive:
     # --- crash recovery ---------------------------------------------------------------
     def recover(self) -> int:
         """Cut partial JSON lines and append the lines of rows committed but not yet written."""
-        repaired = 0
         with self._lock():
-            for path in (self.dir / "jsonl").glob("*/*.jsonl"):
-                repaired += truncate_partial_line(path)
-            pending = self.conn.execute(
-                "SELECT canonical_url, partition, item_json FROM articles WHERE jsonl_written=0").fetchall()
-            by_part: dict[str, list[tuple[str, str]]] = {}
-            for url, part, line in pending:
-                by_part.setdefault(part, []).append((url, line))
-            for part, rows in by_part.items():
-                present = jsonl_index(self.dir / part)
-                missing = [line for url, line in rows if present.get(url) != json.loads(line).get("fingerprint")]
-                if missing:
-                    self._append(part, missing)
-                    repaired += len(missing)
-            if pending:
-                with self.transaction() as conn:
-                    conn.executemany("UPDATE articles SET jsonl_written=1 WHERE canonical_url=?",
-                                     [(url,) for url, _, _ in pending])
+            return self._recover_locked()
+
+    def _recover_locked(self) -> int:
+        repaired = 0
+        for path in (self.dir / "jsonl").glob("*/*.jsonl"):
+            repaired += truncate_partial_line(path)
+        pending = self.conn.execute(
+            "SELECT canonical_url, partition, item_json FROM articles WHERE jsonl_written=0").fetchall()
+        by_part: dict[str, list[tuple[str, str]]] = {}
+        for url, part, line in pending:
+            by_part.setdefault(part, []).append((url, line))
+        for part, rows in by_part.items():
+            present = jsonl_index(self.dir / part)
+            missing = [line for url, line in rows if present.get(url) != json.loads(line).get("fingerprint")]
+            if missing:
+                self._append(part, missing)
+                repaired += len(missing)
+        if pending:
+            with self.transaction() as conn:
+                conn.executemany("UPDATE articles SET jsonl_written=1 WHERE canonical_url=?",
+                                 [(url,) for url, _, _ in pending])
         if repaired:
             logger.warning("archive %s: recovered %d JSON Lines entries after an interrupted run", self.dir, repaired)
         return repaired
@@ -266,6 +285,26 @@ class Archive:
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:
             self.conn.close()
+
+
+#: how often, and how long at most, opening retries SQLite's "database is locked"
+LOCKED_RETRIES = 8
+LOCKED_BACKOFF_MAX = 2.0
+
+
+def retry_locked(operation, retries: int = LOCKED_RETRIES, backoff_max: float = LOCKED_BACKOFF_MAX):
+    """Run ``operation``, retrying ``sqlite3.OperationalError: database is locked`` with a
+    jittered exponential backoff (0.05 s doubling, capped at ``backoff_max``); the last error
+    is raised once ``retries`` tries have failed, so a stuck lock still fails clearly."""
+    for attempt in range(retries):
+        try:
+            return operation()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or attempt == retries - 1:
+                raise
+            delay = min(backoff_max, 0.05 * 2 ** attempt) * (0.5 + random.random() / 2)
+            logger.debug("archive busy (%s); retrying in %.2f s", exc, delay)
+            time.sleep(delay)
 
 
 def truncate_partial_line(path: Path) -> int:
