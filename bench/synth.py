@@ -275,7 +275,7 @@ def _replace_between(page: str, start_marker: str, end_marker: str, new: str) ->
 
 
 # --- sites -----------------------------------------------------------------------------------------
-def baoquocte(out: Path, n: int, seed: int) -> dict:
+def baoquocte(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
     from spiders.baoquocte import HOME
 
     rng = random.Random(seed)
@@ -294,8 +294,12 @@ def baoquocte(out: Path, n: int, seed: int) -> dict:
         url = f"{HOME}/{ascii_slug(truth.get('title') or 'bai viet')}-{400000 - i}.html"
         page = page.replace(f"{HOME}/__URL__", url)
         truth["url"] = url
+        when = _when(rng, day)
+        if as_of and day > as_of:
+            continue
         rec.article(url, page, truth)
-        cards.append((url, truth.get("title") or "", truth.get("lead") or "", _when(rng, day)))
+        cards.append((url, truth.get("title") or "", truth.get("lead") or "", when))
+    n = len(cards)
     # the feed: the 20 newest
     rec.add(f"{HOME}/rss_feed/ngoai-giao", _rss("Ngoại giao - Báo Thế giới và Việt Nam", f"{HOME}/ngoai-giao",
                                                 [(t, u, w) for u, t, _, w in cards[:20]]), RSS_TYPE)
@@ -332,7 +336,7 @@ def baoquocte(out: Path, n: int, seed: int) -> dict:
                       "until": NEWEST_DAY.isoformat(), "crawl_args": ["-a", f"pages={pages + 5}"]})
 
 
-def vietnamvn(out: Path, n: int, seed: int) -> dict:
+def vietnamvn(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
     """``n`` article pages: n/5 slugs, each in vi, en, fr, nl and id."""
     from spiders.vietnamvn import HOME, article_url
 
@@ -358,8 +362,11 @@ def vietnamvn(out: Path, n: int, seed: int) -> dict:
             t = by_lang[lang][s % len(by_lang[lang])]
             url = article_url(slug, lang)
             page, truth = t.render(sub, url, day, title_anchor=sub.choice(ANCHORS[lang]))
-            rec.article(url, page, truth)
+            if not (as_of and day > as_of):
+                rec.article(url, page, truth)
         when = _when(rng, day)
+        if as_of and day > as_of:
+            continue
         lastmod = (when - timedelta(hours=7)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         per_day.setdefault(day, []).append((article_url(slug, "vi"), lastmod))
     index = [(f"{HOME}/news-sitemap.xml", None), (f"{HOME}/sitemap/sitemap-page.xml", None),
@@ -375,7 +382,7 @@ def vietnamvn(out: Path, n: int, seed: int) -> dict:
                       "crawl_args": ["-a", f"since={oldest.isoformat()}", "-a", f"until={NEWEST_DAY.isoformat()}"]})
 
 
-def baohatinh(out: Path, n: int, seed: int) -> dict:
+def baohatinh(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
     from spiders.baohatinh import HOME
 
     rng = random.Random(seed)
@@ -394,8 +401,10 @@ def baohatinh(out: Path, n: int, seed: int) -> dict:
         url = f"{HOME}/{ascii_slug(truth.get('title') or 'bai viet')}-post{400000 - i}.html"
         page = page.replace(f"{HOME}/__URL__", url)
         truth["url"] = url
-        rec.article(url, page, truth)
         when = _when(rng, day)
+        if as_of and day > as_of:
+            continue
+        rec.article(url, page, truth)
         months.setdefault((day.year, day.month), []).append((url, when.isoformat()))
         cards.append((url, truth.get("title") or "", when))
     index = [(f"{HOME}/sitemaps/categories.xml", None), (f"{HOME}/sitemaps/tags-1.xml", None)]
@@ -428,7 +437,7 @@ def baohatinh(out: Path, n: int, seed: int) -> dict:
                       "crawl_args": ["-a", f"since={oldest.isoformat()}", "-a", f"until={NEWEST_DAY.isoformat()}"]})
 
 
-def cantho(out: Path, n: int, seed: int) -> dict:
+def cantho(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
     from spiders.cantho import SECTION_URL
 
     rng = random.Random(seed)
@@ -449,10 +458,12 @@ def cantho(out: Path, n: int, seed: int) -> dict:
         url = f"{SECTION_URL}/-/asset_publisher/uJQhHtnO4IGB/content/{url_title}"
         page = page.replace(f"{SECTION_URL}/__URL__", url)
         truth["url"] = url
+        if as_of and day > as_of:
+            continue
         rec.article(url, page, truth)
         items.append((url, truth.get("title") or "", lead_in))
     chrome = (FIXTURES / "cantho" / "replay" / "listing_page1.html").read_text(encoding="utf-8")
-    pages = (n + per_page - 1) // per_page
+    pages = (len(items) + per_page - 1) // per_page
     for p in range(pages):
         url = SECTION_URL if p == 0 else f"{SECTION_URL}?cur={p + 1}"
         links = ""
@@ -514,11 +525,13 @@ def parse_sites(value: str) -> dict[str, int]:
 
 
 def generate(out: Path = DEFAULT_OUT, sites: dict[str, int] | None = None, seed: int = 20251231,
-             check_n: int = 0, quiet: bool = False) -> dict:
+             check_n: int = 0, quiet: bool = False, as_of: date | None = None) -> dict:
+    """``as_of``: the site as it stood that day -- the same articles (same pages and URLs for the
+    same seed), without those published after it (tests of scheduled runs over time)."""
     results = {}
     for spider, n in (sites or DEFAULT_SITES).items():
         t0 = time.perf_counter()
-        info = GENERATORS[spider](out / spider, n, seed)
+        info = GENERATORS[spider](out / spider, n, seed, as_of)
         info["seconds"] = round(time.perf_counter() - t0, 2)
         if check_n:
             ok, total, bad = check(out / spider, spider, check_n)

@@ -26,7 +26,7 @@ import sqlite3
 import time
 import weakref
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -61,6 +61,26 @@ CREATE TABLE IF NOT EXISTS day_counts (
     day     TEXT NOT NULL,
     count   INTEGER NOT NULL,
     PRIMARY KEY (run_id, day)
+);
+CREATE TABLE IF NOT EXISTS coverage (
+    site        TEXT NOT NULL,
+    start_day   TEXT NOT NULL,
+    end_day     TEXT NOT NULL,
+    run_id      TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS coverage_site ON coverage (site);
+CREATE TABLE IF NOT EXISTS scope_drops (
+    canonical_url  TEXT PRIMARY KEY,
+    site           TEXT,
+    url            TEXT NOT NULL,
+    title          TEXT,
+    language       TEXT,
+    text           TEXT,
+    reason         TEXT NOT NULL,
+    tagger_version TEXT NOT NULL,
+    dropped_at     TEXT NOT NULL
 );
 """
 
@@ -241,14 +261,80 @@ class Archive:
         return self.conn.execute("SELECT 1 FROM seen WHERE canonical_url=?", (canonical_url,)).fetchone() is not None
 
     def mark_seen(self, canonical_url: str, site: str | None) -> None:
+        """Handled for good; a recorded off-topic drop of the same URL is then moot."""
         with self.transaction() as conn:
             conn.execute("INSERT OR IGNORE INTO seen (canonical_url, site, first_seen) VALUES (?, ?, ?)",
                          (canonical_url, site, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+            conn.execute("DELETE FROM scope_drops WHERE canonical_url=?", (canonical_url,))
 
     def record_day_counts(self, run_id: str, spider: str, counts: dict[str, int]) -> None:
         with self.transaction() as conn:
             conn.executemany("INSERT OR REPLACE INTO day_counts (run_id, spider, day, count) VALUES (?, ?, ?, ?)",
                              [(run_id, spider, day, n) for day, n in sorted(counts.items())])
+
+    # --- coverage ledger ------------------------------------------------------------------
+    def record_coverage(self, site: str, start: date, end: date, run_id: str, kind: str) -> None:
+        """``start``..``end`` (days, inclusive) of ``site`` were covered completely by one run."""
+        with self._lock(), self.transaction() as conn:
+            conn.execute("INSERT INTO coverage (site, start_day, end_day, run_id, kind, recorded_at)"
+                         " VALUES (?, ?, ?, ?, ?, ?)",
+                         (site, start.isoformat(), end.isoformat(), run_id, kind,
+                          datetime.now(timezone.utc).isoformat(timespec="seconds")))
+
+    def coverage(self, site: str) -> list[tuple[date, date]]:
+        """The covered ranges of ``site``, merged (ranges that touch or overlap are one), oldest first."""
+        rows = self.conn.execute("SELECT start_day, end_day FROM coverage WHERE site=?", (site,)).fetchall()
+        return merge_ranges((date.fromisoformat(a), date.fromisoformat(b)) for a, b in rows)
+
+    def coverage_end(self, site: str) -> date | None:
+        """The last day of ``site`` that a finished run covered, or None when nothing is covered."""
+        ranges = self.coverage(site)
+        return ranges[-1][1] if ranges else None
+
+    def coverage_sites(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("SELECT DISTINCT site FROM coverage ORDER BY site")]
+
+    # --- off-topic drops, reconsidered when the tagger changes ------------------------------
+    def record_scope_drop(self, canonical_url: str, site: str | None, url: str, title: str | None,
+                          language: str | None, text: str | None, reason: str, tagger_version: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO scope_drops (canonical_url, site, url, title, language, text, reason,"
+                         " tagger_version, dropped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (canonical_url, site, url, title, language, text, reason, tagger_version,
+                          datetime.now(timezone.utc).isoformat(timespec="seconds")))
+
+    def is_scope_dropped(self, canonical_url: str, tagger_version: str) -> bool:
+        """Dropped as off-topic by this very tagger: fetching it again would change nothing."""
+        return self.conn.execute("SELECT 1 FROM scope_drops WHERE canonical_url=? AND tagger_version=?",
+                                 (canonical_url, tagger_version)).fetchone() is not None
+
+    def scope_drops(self, site: str | None = None, *, other_than: str | None = None) -> list[dict]:
+        """Recorded off-topic drops (of one site; judged by a tagger other than ``other_than``)."""
+        query = "SELECT canonical_url, site, url, title, language, text, reason, tagger_version FROM scope_drops WHERE 1=1"
+        args: list[str] = []
+        if site:
+            query, args = query + " AND site=?", [*args, site]
+        if other_than:
+            query, args = query + " AND tagger_version!=?", [*args, other_than]
+        keys = ("canonical_url", "site", "url", "title", "language", "text", "reason", "tagger_version")
+        return [dict(zip(keys, row)) for row in self.conn.execute(query + " ORDER BY canonical_url", args)]
+
+    def forget_scope_drop(self, canonical_url: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM scope_drops WHERE canonical_url=?", (canonical_url,))
+
+    def rejudge_scope_drop(self, canonical_url: str, tagger_version: str) -> None:
+        """Still off-topic under ``tagger_version``: remember that it was asked."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE scope_drops SET tagger_version=? WHERE canonical_url=?", (tagger_version, canonical_url))
+
+    def published_day(self, canonical_url: str) -> date | None:
+        """The publication day of an archived article (None when not archived or undated)."""
+        row = self.conn.execute("SELECT published_at FROM articles WHERE canonical_url=?", (canonical_url,)).fetchone()
+        try:
+            return date.fromisoformat(row[0][:10]) if row and row[0] else None
+        except ValueError:
+            return None
 
     # --- crash recovery ---------------------------------------------------------------
     def recover(self) -> int:
@@ -305,6 +391,22 @@ def retry_locked(operation, retries: int = LOCKED_RETRIES, backoff_max: float = 
             delay = min(backoff_max, 0.05 * 2 ** attempt) * (0.5 + random.random() / 2)
             logger.debug("archive busy (%s); retrying in %.2f s", exc, delay)
             time.sleep(delay)
+
+
+def merge_ranges(ranges) -> list[tuple[date, date]]:
+    """Day ranges (inclusive) merged where they overlap or touch, oldest first."""
+    merged: list[list[date]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1] + timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
+
+
+def gaps(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """The uncovered days between merged ranges."""
+    return [(a[1] + timedelta(days=1), b[0] - timedelta(days=1)) for a, b in zip(ranges, ranges[1:])]
 
 
 def truncate_partial_line(path: Path) -> int:

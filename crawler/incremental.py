@@ -6,10 +6,13 @@ output), so this is the same idea on the async APIs:
 * :class:`SeenStoreMiddleware` (spider middleware) drops requests for articles the
   seen-store holds, before they are scheduled -- in incremental runs (no ``since``), and in
   backfills resumed with ``JOBDIR`` (so a killed job does not fetch again what it archived).
-* URLs become "seen" only once their item has been archived or deliberately dropped
-  (duplicate, out of scope, out of range: :class:`crawler.items.Handled`), through the
-  ``item_scraped``/``item_dropped`` signals -- so a crash before the archive write means the
-  article is fetched again next time, never lost.
+* URLs become "seen" only once their item has been archived or left out for a reason that
+  will not change (a duplicate of an archived article: :class:`crawler.items.Handled`; a
+  media page: :class:`crawler.page.NotAnArticle`), through the ``item_scraped``/``item_dropped``
+  signals -- so a crash before the archive write means the article is fetched again next
+  time, never lost. An invalid or undated item, or one outside a backfill's range, stays
+  unseen. An off-topic one is recorded with the tagger's version instead
+  (``pipelines.scope``): it is skipped while that tagger stays, reconsidered once it changes.
 """
 from __future__ import annotations
 
@@ -46,9 +49,15 @@ class SeenStoreMiddleware:
             return True
         if not self._active():
             return True
-        key = self.crawler.spider.article_page.canonicalize(request.url)
+        spider = self.crawler.spider
+        key = spider.article_page.canonicalize(request.url)
         if self.archive.is_seen(key):
             self.stats.inc_value("incremental/skipped_seen")
+            return False
+        tagger = getattr(spider, "tagger", None)
+        if tagger is not None and getattr(spider, "scope", "all") != "all" \
+                and self.archive.is_scope_dropped(key, tagger.version):
+            self.stats.inc_value("incremental/skipped_off_topic_known")
             return False
         return True
 

@@ -45,8 +45,18 @@ def new_item(**values) -> ArticleItem:
 
 
 class Handled(DropItem):
-    """Dropped on purpose after the article was read (duplicate, out of scope or range).
+    """Dropped for good after the article was read: a duplicate of an archived article.
 
-    The seen-store marks it seen, so an incremental run does not fetch it again; a drop
-    for a broken page (plain DropItem) leaves it to be tried again next run.
+    The seen-store marks it seen, so no later run fetches it again. Every other drop leaves
+    the article unseen: a broken page (plain DropItem) is tried again next run, and so are
+    the two drops below, whose reason can change.
     """
+
+
+class OutOfRange(DropItem):
+    """Outside a backfill's ``since``..``until``. Not seen: another run's range may want it."""
+
+
+class OffTopic(DropItem):
+    """Judged off-topic by the foreign-affairs tagger. Not seen: the drop is recorded with the
+    tagger's version (``Archive.record_scope_drop``) and reconsidered when the tagger changes."""

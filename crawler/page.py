@@ -34,6 +34,11 @@ class ParseError(ValueError):
     """The page is not an article this parser can read (logged and counted, never raised out)."""
 
 
+class NotAnArticle(ParseError):
+    """The page is not an article and never will be (a media section's player or e-magazine):
+    refused like any unparsable page, and also marked seen so no later run fetches it again."""
+
+
 class BasePage:
     site: str = ""
     #: languages this site publishes in; the first one is the default

@@ -102,7 +102,13 @@ TEXT_PARSERS = [
 ]
 
 # --- site spiders ------------------------------------------------------------------------------
-#: vietnamvn incremental runs (no since/until) read this many last daily sitemaps (-a incremental_days=N)
-VIETNAMVN_INCREMENTAL_DAYS = 2
+#: incremental runs (no since/until) catch up from where the site's coverage ledger ends (the
+#: archive's ``coverage`` table, ``scrapy coverage``); with nothing covered yet, from this many days back
+INCREMENTAL_DEFAULT_DAYS = 7
+#: pin "today" (YYYY-MM-DD, Hanoi) -- for replaying a recording as on the day it was made; None: the clock
+TODAY = None
+#: extra foreign-affairs terms for the topic tagger (-s TOPIC_EXTRA_TERMS="term one,term two"); changing them changes the tagger's version,
+#: so recorded off-topic drops are reconsidered (``scrapy rescope``)
+TOPIC_EXTRA_TERMS = []
 #: cantho: never walk more listing pages than this in one run
 CANTHO_MAX_PAGES = 200

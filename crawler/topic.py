@@ -11,6 +11,7 @@ Two entry points:
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -89,3 +90,36 @@ def slug_is_candidate(url: str) -> bool:
     """A URL whose slug mentions a foreign-affairs term (prefilter before fetching)."""
     path = url.split("://", 1)[-1].split("/", 1)[-1].split("?", 1)[0]
     return score(path.replace("-", " "), "en") >= 0.5
+
+
+class Tagger:
+    """The tagger as the crawl uses it: the module's term lists plus ``TOPIC_EXTRA_TERMS`` (a
+    setting: terms a user adds without a release), and a ``version`` that changes whenever any
+    of those terms or thresholds does. Off-topic drops are recorded with that version, so a
+    changed tagger reconsiders them (``scrapy rescope``) instead of leaving them unseen-but-lost."""
+
+    def __init__(self, extra_terms=()):
+        self.extra_terms = tuple(sorted({t.strip() for t in extra_terms if t and t.strip()}))
+        self._extra_re = _compile(self.extra_terms) if self.extra_terms else None
+        data = repr((sorted(_VI_TERMS), sorted((k, sorted(v)) for k, v in _TERMS.items()), sorted(_WEAK),
+                     self.extra_terms, (1.0, 3.0, 0.5)))
+        self.version = hashlib.sha1(data.encode("utf-8")).hexdigest()[:12]
+
+    @classmethod
+    def from_settings(cls, settings) -> "Tagger":
+        return cls(settings.getlist("TOPIC_EXTRA_TERMS", []))
+
+    def _score(self, text: str, language: str | None) -> float:
+        total = score(text, language)
+        if self._extra_re is not None:
+            total += sum(1.0 for _ in self._extra_re.finditer(fold(text)))
+        return total
+
+    def is_foreign_affairs(self, title, lead, body, language=None) -> bool:
+        if self._score(" ".join(filter(None, (title, lead))), language) >= 1.0:
+            return True
+        return self._score((body or "")[:6000], language) >= 3.0
+
+    def slug_is_candidate(self, url: str) -> bool:
+        path = url.split("://", 1)[-1].split("/", 1)[-1].split("?", 1)[0]
+        return self._score(path.replace("-", " "), "en") >= 0.5

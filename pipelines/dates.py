@@ -8,7 +8,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from crawler.dates import parse_date
-from crawler.items import Handled
+from crawler.items import OutOfRange
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +19,9 @@ class DatesPipeline:
     A missing or unreadable date is logged and counted; the item is kept (``published_at``
     null) unless the spider runs a date-range backfill (``since``/``until`` spider
     arguments) or ``DATES_REQUIRED`` is set, in which case it cannot be placed in the
-    range and is dropped. Items outside ``since``..``until`` are dropped and counted.
+    range and is dropped. Items outside a backfill's ``since``..``until`` are dropped
+    (:class:`OutOfRange`, not "seen": another range may want them) and counted. An
+    incremental run keeps whatever it fetched: its window only steers discovery.
     """
 
     def __init__(self, crawler):
@@ -33,6 +35,8 @@ class DatesPipeline:
 
     def _range(self) -> tuple[date | None, date | None]:
         spider = self.crawler.spider
+        if not getattr(spider, "backfill", False):
+            return None, None
         return getattr(spider, "since_date", None), getattr(spider, "until_date", None)
 
     def process_item(self, item):
@@ -63,5 +67,5 @@ class DatesPipeline:
         self.stats.inc_value(f"pipeline/dates/source/{a.get('date_source') or 'unknown'}")
         if (since and parsed.day < since) or (until and parsed.day > until):
             self.stats.inc_value("pipeline/dates/dropped/out_of_range")
-            raise Handled(f"{a.get('url')} published {parsed.value}, outside {since}..{until}")
+            raise OutOfRange(f"{a.get('url')} published {parsed.value}, outside {since}..{until}")
         return item

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from crawler.dates import find_text_date
 from crawler.extract import safe_urljoin
-from crawler.page import HtmlArticle, ParseError, TextArticle
+from crawler.page import HtmlArticle, NotAnArticle, ParseError, TextArticle
 from crawler.text import (
     is_photo_caption, is_running_text, looks_like_headline, looks_like_name, normalize_line, split_authors, word_count,
 )
@@ -317,7 +317,7 @@ class BaohatinhArticle(HtmlArticle):
         link or a redirect led there: it is refused, never archived."""
         for url in {self.url, self.response.url}:
             if MEDIA_PATH_RE.match(urlsplit(url).path or "/"):
-                raise ParseError(f"not an article (media section): {url}")
+                raise NotAnArticle(f"not an article (media section): {url}")
         return super().to_item()
 
     # --- title / lead / body ---------------------------------------------------------------
@@ -556,9 +556,11 @@ class BaohatinhSpider(SiteSpider):
       N days after ``until`` are read too and their page date decides (default 0: none). Without
       a readable sitemap index it falls back to the feed and the category pages (logged, counted
       ``sitemap_fallback``).
-    * Incremental (no ``since``): the home RSS feed and the /chinh-tri/ and /the-gioi/ category
-      pages; a category's next page is read only while its page still lists unseen articles
-      (at most ``-a pages=N`` pages per category, default 3).
+    * Incremental (no ``since``): the home RSS feed for the freshest articles, and the sitemaps
+      as for a backfill of the catch-up window (see spiders.base), so a run after days of downtime
+      reaches back to where the site's coverage ends. Without a readable sitemap index it falls
+      back to the feed and the /chinh-tri/ and /the-gioi/ category pages (at most ``-a pages=N``
+      pages per category, default 3), which cannot vouch for the window: it is left unrecorded.
     """
 
     name = "baohatinh"
@@ -592,17 +594,17 @@ class BaohatinhSpider(SiteSpider):
 
     # --- bookkeeping ---------------------------------------------------------------------------
     # --- start ------------------------------------------------------------------------------------
-    async def start(self):
-        if self.backfill:
-            self.count("sitemaps")
-            request = self.discovery_request(self.sitemap_index, self.parse_sitemap)
-            yield request.replace(errback=self.sitemap_failed)
-            return
-        for request in self.feed_and_category_requests():
-            yield request
+    async def discover(self):
+        if not self.backfill:
+            for url in self.feeds:
+                self.count("feeds")
+                yield self.discovery_request(url, self.parse_feed, priority=5)
+        self.count("sitemaps")
+        request = self.discovery_request(self.sitemap_index, self.parse_sitemap)
+        yield request.replace(errback=self.sitemap_failed)
 
     def feed_and_category_requests(self):
-        for url in self.feeds:
+        for url in self.feeds if self.backfill else ():  # an incremental run reads them already
             self.count("feeds")
             yield self.discovery_request(url, self.parse_feed, priority=5)
         for url in self.categories:
@@ -614,13 +616,14 @@ class BaohatinhSpider(SiteSpider):
         the feed and the category pages, whose articles are placed by their own dates. It can
         then reach only as far back as those pages list, so it says so."""
         self.count("sitemap_fallback")
-        self.logger.warning("sitemap index %s %s: backfill falls back to the feed and the category pages "
+        self.coverage_gap("sitemap_fallback", f"sitemap index {why}")
+        self.logger.warning("sitemap index %s %s: falls back to the feed and the category pages "
                             "(at most %d pages each), which may not reach back to %s",
                             self.sitemap_index, why, self.max_pages, self.since_date)
         yield from self.feed_and_category_requests()
 
     def sitemap_failed(self, failure):
-        self.on_error(failure)
+        self.on_error(failure, recovered=True)  # sitemap_fallback reports the gap
         yield from self.sitemap_fallback("failed")
 
     # --- sitemaps (backfill) ----------------------------------------------------------------------
@@ -687,10 +690,10 @@ class BaohatinhSpider(SiteSpider):
             lastmod = entry.get("lastmod") or None
             day = self.day_of(lastmod) if lastmod else None
             if day is not None and (day < self.since_date
-                                    or (self.until_date and day > self.until_date + self.lastmod_grace)):
+                                    or (self.backfill and day > self.until_date + self.lastmod_grace)):
                 self.count("skipped_out_of_range")
                 continue
-            if day is not None and self.until_date and day > self.until_date:
+            if day is not None and self.backfill and day > self.until_date:
                 self.count("lastmod_after_until_queued")
             if day is None:
                 self.count("undated_queued")
@@ -714,7 +717,7 @@ class BaohatinhSpider(SiteSpider):
 
     def _listed(self, url: str, raw_date: str | None):
         """An article found on a feed or listing; out-of-range ones are skipped when dated."""
-        if self.backfill and raw_date:
+        if raw_date:
             day = self.day_of(raw_date)
             if day is not None and not self.in_range(day):
                 self.count("skipped_out_of_range")
@@ -744,6 +747,7 @@ class BaohatinhSpider(SiteSpider):
             self.count("pagination_stopped_seen")
             return
         if page >= self.max_pages:
+            self.count("pagination_stopped_max_pages")
             return
         next_url = next((safe_urljoin(response, h) for q in self.next_page_css for h in response.css(q).getall()
                          if h and h.strip()), None)

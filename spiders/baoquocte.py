@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -484,8 +485,11 @@ class BaoquocteSpider(SiteSpider):
       crawl stops paginating once a page reaches past ``since`` (its last dated card is older).
       A page whose cards carry no readable date at all has its articles read first, and the
       next page is read only if one of them is not older than ``since``.
-    * Incremental (no ``since``): the section's RSS feed and the first listing page; further
-      pages only while a page still lists unseen articles (at most ``-a pages=N``, default 3).
+    * Incremental (no ``since``): the section's RSS feed, and the listing as for a backfill of the
+      catch-up window (see spiders.base): pages are read until one reaches past the day the site's
+      coverage ends; articles already seen are not fetched again, their archived dates still
+      tell how far the listing has reached. ``-a pages=N`` caps the pages read; a run stopped by
+      the cap has not reached its window and says so.
     """
 
     name = "baoquocte"
@@ -506,9 +510,9 @@ class BaoquocteSpider(SiteSpider):
     #: safety net for a backfill whose cards carry no readable dates
     backfill_max_pages = 2000
 
-    def __init__(self, *args, pages: str | int = 3, feed: str | None = None, **kwargs):
+    def __init__(self, *args, pages: str | int | None = None, feed: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.max_pages = self.backfill_max_pages if self.backfill else int(pages)
+        self.max_pages = int(pages) if pages else self.backfill_max_pages
         if feed:
             self.feed_url = feed
         self._queued: set[str] = set()
@@ -516,8 +520,8 @@ class BaoquocteSpider(SiteSpider):
         #: undated listing pages (backfill) waiting for their articles: offset -> state
         self._deferred: dict[int, dict] = {}
 
-    async def start(self):
-        if not self.backfill:
+    async def discover(self):
+        if not self.backfill:  # the freshest articles, whatever the listing shows
             self.count("feeds")
             yield self.discovery_request(self.feed_url, self.parse_feed, priority=5)
         yield self.listing_request(self.section_url, 1)
@@ -586,11 +590,12 @@ class BaoquocteSpider(SiteSpider):
             self.count("empty_listing_pages")
             return
         days = [self.day_of(raw) if raw else None for _, raw in cards]
-        undated_page = self.backfill and not any(days)
+        undated_page = not any(days)
         offset = _offset(response.url)
         queued: dict[str, int] = {}
+        known: dict[int, date | None] = {}
         for index, ((url, raw), day) in enumerate(zip(cards, days)):
-            if self.backfill and day is not None and not self.in_range(day):
+            if day is not None and not self.in_range(day):
                 self.count("skipped_out_of_range")
                 continue
             if day is None:
@@ -600,10 +605,13 @@ class BaoquocteSpider(SiteSpider):
                 meta["listing_page"] = offset
             request = self.queue_article(url, meta=meta)
             if request is not None:
-                # a resumed job (JOBDIR) drops what it archived before: that one will not report back
-                if not (self.settings.get("JOBDIR") and self.already_seen(url)):
+                if self.will_skip(url):  # the seen-store drops it: its archived date reports back
+                    known[index] = self.archived_day(url)
+                else:
                     queued[self.article_page.canonicalize(url)] = index
                 yield request
+        if undated_page:  # what the archive knows of the articles it will not fetch again
+            days = [known.get(i) for i in range(len(cards))]
         if not self._should_paginate(cards, days, page):
             return
         next_url = self.next_page(response)
@@ -612,7 +620,8 @@ class BaoquocteSpider(SiteSpider):
         if undated_page and queued:
             # no card says when it was published: the page's articles decide (see _settle)
             self.count("pagination_deferred")
-            self._deferred[offset] = {"pending": queued, "days": {}, "next": next_url, "page": page}
+            self._deferred[offset] = {"pending": queued, "days": {i: d for i, d in known.items() if d},
+                                      "next": next_url, "page": page}
             return
         yield self.listing_request(next_url, page + 1)
 
@@ -653,17 +662,13 @@ class BaoquocteSpider(SiteSpider):
         yield self.listing_request(state["next"], state["page"] + 1)
 
     def _should_paginate(self, cards, days, page: int) -> bool:
+        dated = [d for d in days if d is not None]
+        if dated and dated[-1] < self.since_date:  # newest first: the next page is all older
+            self.count("pagination_stopped_since")
+            return False
         if page >= self.max_pages:
             self.count("pagination_stopped_max_pages")
-            return False
-        if self.backfill:
-            dated = [d for d in days if d is not None]
-            if dated and dated[-1] < self.since_date:  # newest first: the next page is all older
-                self.count("pagination_stopped_since")
-                return False
-            return True
-        if all(self.already_seen(url) for url, _ in cards):
-            self.count("pagination_stopped_seen")
+            self.coverage_gap("page_cap", f"{self.max_pages} listing pages read, {self.since_date} not reached")
             return False
         return True
 

@@ -8,7 +8,14 @@ Spider arguments (``-a``):
 
 * ``since=YYYY-MM-DD`` / ``until=YYYY-MM-DD`` -- a backfill of that date range: discovery
   is driven by the range and only in-range articles are kept. Without them the run is
-  incremental: only what the seen-store (``crawler.incremental``) has not seen is fetched.
+  incremental (a catch-up): its window starts where the site's coverage ledger ends (the
+  archive's ``coverage`` table; ``INCREMENTAL_DEFAULT_DAYS`` back from today when nothing is
+  covered yet), discovery reaches back to that day through the site's dated discovery, and
+  only what the seen-store (``crawler.incremental``) has not seen is fetched.
+
+A run that finishes having reached its whole window records it in the ledger; one that
+could not (a request failed, a page cap, a missing sitemap) says so in a warning and the
+``coverage/unreached`` stat, and records nothing, so the next run starts from the same day.
 * ``scope=fa|all`` -- keep only foreign-affairs articles from general-news sites (default
   ``fa``), or everything.
 """
@@ -35,8 +42,8 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 
 from crawler.archive import Archive
 from crawler.dates import VN_TZ, parse_date
-from crawler.page import HtmlArticle, ParseError
-from crawler.topic import is_foreign_affairs
+from crawler.page import HtmlArticle, NotAnArticle, ParseError
+from crawler.topic import Tagger
 
 
 def _parse_day(value: str | None, name: str) -> date | None:
@@ -93,14 +100,18 @@ class SiteSpider(scrapy.Spider):
 
     custom_settings: dict = {}
 
-    def __init__(self, since: str | None = None, until: str | None = None, scope: str = "fa", **kwargs):
+    def __init__(self, since: str | None = None, until: str | None = None, scope: str = "fa",
+                 rescope_urls=None, **kwargs):
         super().__init__(**kwargs)
         self.since_date = _parse_day(since, "since")
         self.until_date = _parse_day(until, "until")
         self.backfill = bool(self.since_date or self.until_date)
+        #: ``scrapy rescope``: fetch these recorded off-topic drops again, no discovery
+        self.rescope_urls = list(rescope_urls or [])
+        #: why this run did not reach its whole window (empty: it did)
+        self.coverage_gaps: list[str] = []
         if self.backfill:
-            today = datetime.now(VN_TZ).date()
-            self.until_date = self.until_date or today
+            self.until_date = self.until_date or datetime.now(VN_TZ).date()
             self.since_date = self.since_date or self.until_date - timedelta(days=30)
             if self.since_date > self.until_date:
                 raise ValueError(f"since {self.since_date} is after until {self.until_date}")
@@ -113,6 +124,7 @@ class SiteSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.tagger = Tagger.from_settings(crawler.settings)
         crawler.signals.connect(spider._count_day, signal=signals.item_scraped)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         return spider
@@ -126,15 +138,70 @@ class SiteSpider(scrapy.Spider):
             return
         apply_render_settings(settings, settings.getbool("RENDER_JS") or cls.render_js)
 
+    async def start(self):
+        """The site's discovery (:meth:`discover`), or, for ``scrapy rescope``, only the recorded
+        off-topic drops that the current tagger calls foreign affairs."""
+        if self.rescope_urls:
+            for request in self.rescope_requests():
+                yield request
+            return
+        if not self.backfill:
+            self._catch_up_window()
+        async for request in self.discover():
+            yield request
+
+    async def discover(self):
+        """Entry points of the site's discovery: sitemaps, feeds, listings (each site's own)."""
+        return
+        yield
+
     # --- range helpers ----------------------------------------------------------------
+    def _catch_up_window(self) -> None:
+        """An incremental run's window: from the last covered day of the site (inclusive: that
+        day may have gone on after the run that covered it) up to today."""
+        today = self.today()
+        end = self.archive.coverage_end(self.site)
+        if end is None:
+            days = self.settings.getint("INCREMENTAL_DEFAULT_DAYS", 7)
+            self.since_date, origin = today - timedelta(days=max(0, days)), f"no coverage yet: the last {days} days"
+        else:
+            self.since_date, origin = min(end, today), f"coverage ends {end}"
+        self.until_date = today
+        self.crawler.stats.set_value("coverage/window", f"{self.since_date}..{self.until_date}")
+        self.logger.info("incremental run of %s from %s to %s (%s)", self.site, self.since_date, self.until_date, origin)
+
+    def today(self) -> date:
+        """Today in Hanoi; ``-s TODAY=YYYY-MM-DD`` pins it, so a recording replays as on the day it was made."""
+        pinned = self.settings.get("TODAY")
+        return date.fromisoformat(str(pinned)) if pinned else datetime.now(VN_TZ).date()
+
+    def will_skip(self, url: str) -> bool:
+        """The seen-store will drop this article's request (see crawler.incremental)."""
+        return (not self.backfill or bool(self.settings.get("JOBDIR"))) and self.already_seen(url)
+
+    def archived_day(self, url: str) -> date | None:
+        """The publication day of an archived article: what a skipped article tells discovery."""
+        return self.archive.published_day(self.article_page.canonicalize(url))
+
     def in_range(self, day: date | None) -> bool:
-        """True when ``day`` is inside the backfill range (always True for incremental runs)."""
-        if not self.backfill or day is None:
+        """True when ``day`` is inside the run's window: the backfill's range, or an incremental
+        run's catch-up window (open-ended after today: a card dated ahead of Hanoi's clock is new)."""
+        if day is None or self.since_date is None:
             return True
-        return self.since_date <= day <= self.until_date
+        if day < self.since_date:
+            return False
+        return not self.backfill or day <= self.until_date
+
+    def coverage_gap(self, reason: str, detail: str = "") -> None:
+        """This run cannot vouch for its whole window: logged, counted, and no ledger entry."""
+        if reason not in self.coverage_gaps:
+            self.coverage_gaps.append(reason)
+            self.logger.warning("coverage of %s..%s will not be recorded: %s%s", self.since_date, self.until_date,
+                                reason, f" ({detail})" if detail else "")
+        self.crawler.stats.inc_value(f"coverage/unreached/{reason}")
 
     def range_days(self) -> list[date]:
-        if not self.backfill:
+        if self.since_date is None or self.until_date is None:
             return []
         n = (self.until_date - self.since_date).days
         return [self.since_date + timedelta(days=i) for i in range(n + 1)]
@@ -228,6 +295,11 @@ class SiteSpider(scrapy.Spider):
         try:
             page = self.article_page(response)
             item = page.to_item()
+        except NotAnArticle as exc:
+            stats.inc_value(f"parse/not_article/{self.name}")
+            self.logger.info("not an article, marked seen: %s (%s)", response.url, exc)
+            self.archive.mark_seen(self.article_page.canonicalize(response.url), self.site)
+            return
         except ParseError as exc:
             retry = self._browser_retry(response)
             if retry is not None:
@@ -242,7 +314,7 @@ class SiteSpider(scrapy.Spider):
             self.logger.exception("parser failed on %s: %r", response.url, exc)
             return
         item["fetched_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        item["foreign_affairs"] = self.foreign_affairs_source or is_foreign_affairs(
+        item["foreign_affairs"] = self.foreign_affairs_source or self.tagger.is_foreign_affairs(
             item.get("title"), item.get("lead"), item.get("body"), item.get("language"))
         stats.inc_value(f"parse/ok/{self.name}")
         yield item
@@ -274,8 +346,9 @@ class SiteSpider(scrapy.Spider):
         self.logger.warning("%s declares %s but is %s", response.url, response.encoding, guess.encoding)
         return response.replace(encoding=guess.encoding)
 
-    def on_error(self, failure):
-        """Every failed request is logged and counted by kind; the crawl goes on."""
+    def on_error(self, failure, recovered: bool = False):
+        """Every failed request is logged and counted by kind; the crawl goes on. Unless the
+        caller ``recovered`` its purpose another way, the window is then not wholly reached."""
         request = failure.request
         message = str(failure.value)
         if failure.check(HttpError):
@@ -300,6 +373,9 @@ class SiteSpider(scrapy.Spider):
         what = "article" if request.meta.get("article") else "discovery"
         self.crawler.stats.inc_value(f"errors/{what}/{kind}")
         self.logger.warning("failed %s request %s: %s", what, request.url, kind)
+        if not recovered and not (what == "article" and kind in ("http_404", "http_410", "robots_forbidden")):
+            # a gone or forbidden article stays so; anything else may hide articles of the window
+            self.coverage_gap(f"{what}_failed", f"{request.url}: {kind}")
 
     def _dropped(self, request, spider=None):
         """A redirect back to a URL of its own chain is dropped by the dupefilter: count the loop."""
@@ -314,8 +390,36 @@ class SiteSpider(scrapy.Spider):
         self.day_counts[(published or "undated")[:10]] += 1
 
     def closed(self, reason):
-        if not self.backfill:
+        if self.rescope_urls:
             return
+        try:
+            archive = Archive(self.settings.get("ARCHIVE_DIR", "archive"))
+        except Exception as exc:  # reporting must not turn a good crawl into a failure
+            self.logger.error("could not open the archive to record the run: %r", exc)
+            return
+        try:
+            if self.backfill:
+                self._report_day_counts(archive)
+            self._record_coverage(archive, reason)
+        except Exception as exc:
+            self.logger.error("could not record the run's coverage: %r", exc)
+        finally:
+            archive.close()
+
+    def _record_coverage(self, archive: Archive, reason: str) -> None:
+        window = f"{self.since_date}..{self.until_date}"
+        if reason != "finished":
+            self.coverage_gap(f"finish_reason_{reason}")
+        if self.coverage_gaps:
+            self.logger.warning("%s %s not recorded as covered: %s", self.site, window, ", ".join(self.coverage_gaps))
+            return
+        kind = "backfill" if self.backfill else "incremental"
+        run_id = getattr(Archive._by_crawler.get(self.crawler), "run_id", None) or archive.run_id
+        archive.record_coverage(self.site, self.since_date, self.until_date, run_id, kind)
+        self.crawler.stats.set_value("coverage/recorded", window)
+        self.logger.info("%s %s recorded as covered (%s)", self.site, window, kind)
+
+    def _report_day_counts(self, archive: Archive) -> None:
         counts = {day.isoformat(): self.day_counts.get(day.isoformat(), 0) for day in self.range_days()}
         empty = [d for d, n in counts.items() if n == 0]
         self.logger.info("per-day counts %s..%s: %s", self.since_date, self.until_date,
@@ -323,14 +427,17 @@ class SiteSpider(scrapy.Spider):
         if empty:
             self.logger.info("days with no article in range (%d): %s", len(empty), ", ".join(empty))
         self.crawler.stats.set_value("backfill/days_without_articles", len(empty))
-        try:
-            archive = Archive(self.settings.get("ARCHIVE_DIR", "archive"))
-            try:
-                archive.record_day_counts(f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}", self.name, counts)
-            finally:
-                archive.close()
-        except Exception as exc:  # reporting must not turn a good crawl into a failure
-            self.logger.error("could not record per-day counts: %r", exc)
+        archive.record_day_counts(f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}", self.name, counts)
+
+    # --- scrapy rescope: recorded off-topic drops, fetched again ---------------------------
+    def rescope_requests(self):
+        """Requests for ``rescope_urls`` (rows of ``Archive.scope_drops``), instead of discovery."""
+        yield from self.rescope_requests_for(self.rescope_urls)
+
+    def rescope_requests_for(self, rows):
+        for row in rows:
+            self.count("rescope_queued")
+            yield self.article_request(row["url"], meta={"rescope": True})
 
 
 __all__ = ["SiteSpider", "NotConfigured"]

@@ -475,12 +475,13 @@ class CanthoSpider(SiteSpider):
       locale and friendly/non-friendly forms do not make a second request).
     * Pagination: the next page's link as the page shows it (``?cur=N`` or
       ``_101_INSTANCE_<id>_cur=N``), each page number once; at most ``CANTHO_MAX_PAGES`` (200).
-    * Backfill: a listing date, when an item shows one, filters before fetching
-      (``listing_date``); otherwise the article's date comes from its prose, so the next page is
-      requested as soon as one article of the page is not older than ``since`` (or undated), and
-      paginating stops once all of a page's articles, fetched, are older.
-    * Incremental: articles already seen are not requested; paginating stops at the first page
-      whose articles are all already seen.
+    * Backfill, and incremental runs over their catch-up window (see spiders.base): a listing
+      date, when an item shows one, filters before fetching (``listing_date``); otherwise the
+      article's date comes from its prose, so the next page is requested as soon as one article
+      of the page is not older than ``since`` (or undated), and paginating stops once all of a
+      page's articles, fetched, are older. Articles already seen are not requested again; the
+      date the archive holds for them decides in their place. Reaching ``CANTHO_MAX_PAGES``
+      first leaves the window unreached.
     """
 
     name = "cantho"
@@ -498,7 +499,7 @@ class CanthoSpider(SiteSpider):
         self._queued: set[str] = set()
         self._pages: dict[int, dict] = {}
 
-    async def start(self):
+    async def discover(self):
         for url in self.start_urls:
             yield self.listing_request(url, 1)
 
@@ -566,18 +567,20 @@ class CanthoSpider(SiteSpider):
                 continue
             self._queued.add(key)
             meta = {"listing_page": page, "listing_key": key}
-            if self.backfill:
-                shown, day = self.listing_day(raw)
-                if day is not None:
-                    if day >= self.since_date:
-                        state["go_on"] = True
-                    if not self.in_range(day):
-                        self.count("skipped_out_of_range")
-                        continue
-                    meta["listing_date"] = shown
-            elif self.already_seen(url):
+            shown, day = self.listing_day(raw)
+            if day is not None:
+                if day >= self.since_date:
+                    state["go_on"] = True
+                if not self.in_range(day):
+                    self.count("skipped_out_of_range")
+                    continue
+                meta["listing_date"] = shown
+            if self.will_skip(url):
                 seen += 1
                 self.count("skipped_seen")
+                archived = day or self.archived_day(url)
+                if archived is None or archived >= self.since_date:
+                    state["go_on"] = True
                 continue
             new += 1
             state["pending"].add(key)
@@ -587,12 +590,7 @@ class CanthoSpider(SiteSpider):
         if not entries:
             self.logger.info("listing page %d has no article: stop", page)
             return
-        if not self.backfill:
-            state["go_on"] = new > 0
-            if not new:
-                self.count("stopped_all_seen")
-                self.logger.info("listing page %d: all %d articles already seen: stop", page, seen)
-        elif not new and not state["go_on"]:
+        if not new and not state["go_on"]:
             self.logger.info("listing page %d: nothing new in range: stop", page)
         yield from self._maybe_next(page)
 
@@ -609,9 +607,10 @@ class CanthoSpider(SiteSpider):
                 return
             if page + 1 > self.settings.getint("CANTHO_MAX_PAGES", 200):
                 self.count("stopped_max_pages")
+                self.coverage_gap("page_cap", f"{page} listing pages read, {self.since_date} not reached")
                 return
             yield self.listing_request(state["next_url"], page + 1)
-        elif self.backfill and not state["pending"]:
+        elif not state["pending"]:
             state["next_done"] = True
             if state["next_url"]:
                 self.count("stopped_older")
@@ -638,11 +637,11 @@ class CanthoSpider(SiteSpider):
             elif hasattr(result, "url") and hasattr(result, "callback"):
                 done = False  # a retry of this article (rendered): decided when it comes back
             yield result
-        if self.backfill and done and response.meta.get("listing_page") is not None:
+        if done and response.meta.get("listing_page") is not None:
             yield from self._article_done(response.request, day)
 
     def on_error(self, failure):
         super().on_error(failure)
         request = failure.request
-        if self.backfill and request.meta.get("article") and request.meta.get("listing_page") is not None:
+        if request.meta.get("article") and request.meta.get("listing_page") is not None:
             yield from self._article_done(request, None)

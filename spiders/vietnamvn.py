@@ -35,7 +35,6 @@ from crawler.text import (
     is_numbered_alt, is_photo_caption, is_running_text, is_table_caption, is_vietnamese, looks_like_name,
     normalize_line, strip_table_pipes, word_count,
 )
-from crawler.topic import slug_is_candidate
 from spiders.base import SiteSpider
 
 SITE = "vietnam.vn"
@@ -868,14 +867,16 @@ class VietnamvnSpider(SiteSpider):
 
     Arguments (besides ``since``/``until``/``scope``, see spiders.base):
 
-    * ``languages=vi,en,fr,nl,id`` -- the language versions to fetch for each slug;
-    * ``incremental_days=N`` -- incremental runs read the last N daily sitemaps (default: the
-      ``VIETNAMVN_INCREMENTAL_DAYS`` setting, 2).
+    * ``languages=vi,en,fr,nl,id`` -- the language versions to fetch for each slug.
+
+    An incremental run reads the daily sitemaps of its catch-up window (from where the site's
+    coverage ends to today, see spiders.base); a past day of the window that the index does not
+    list leaves the window unreached.
 
     Only ``/sitemap/sitemap-post/YYYY-MM-DD.xml[.gz]`` children of the index are fetched, only
     for days in range; in each, only ``<loc>``s whose ``<lastmod>`` (UTC, read as a +07:00 day)
     is in range, and -- unless ``scope=all`` -- whose slug names a foreign-affairs term
-    (:func:`crawler.topic.slug_is_candidate`). Whether a daily file is named after the UTC or
+    (:meth:`crawler.topic.Tagger.slug_is_candidate`; a slug left out is recorded for ``scrapy rescope``). Whether a daily file is named after the UTC or
     the Hanoi day is unknown; the day before ``since`` is read only when the in-range files show
     UTC naming (see :meth:`edge_request`). Without a usable index the daily files are asked for
     by name (:meth:`daily_sitemaps_by_name`).
@@ -891,25 +892,20 @@ class VietnamvnSpider(SiteSpider):
     sitemap_index_url = f"{HOME}/sitemap.xml"
     default_languages = ("vi", "en", "fr", "nl", "id")
 
-    def __init__(self, *args, languages: str | None = None, incremental_days: str | None = None, **kwargs):
+    def __init__(self, *args, languages: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         wanted = [code.strip().lower() for code in (languages or "").split(",") if code.strip()]
         unknown = [code for code in wanted if code not in LANGUAGES]
         if unknown:
             raise ValueError(f"-a languages: unknown language(s) {', '.join(unknown)}; known: {', '.join(LANGUAGES)}")
         self.languages = tuple(dict.fromkeys(wanted)) or self.default_languages
-        self.incremental_days = int(incremental_days) if incremental_days else None
         self._queued: set[str] = set()
         self._days_requested: set[date] = set()
 
     def wanted_days(self) -> list[date]:
-        if self.backfill:
-            return self.range_days()
-        n = self.incremental_days or self.settings.getint("VIETNAMVN_INCREMENTAL_DAYS", 2)
-        today = datetime.now(VN_TZ).date()
-        return [today - timedelta(days=i) for i in range(max(1, n))]
+        return self.range_days()
 
-    async def start(self):
+    async def discover(self):
         self._wanted = set(self.wanted_days())
         #: the daily file before ``since``, read only once the files show they are named by UTC day
         self._edge: set[date] = set()
@@ -932,7 +928,7 @@ class VietnamvnSpider(SiteSpider):
                                          meta={"sitemap_day": day})
 
     def sitemap_index_failed(self, failure):
-        self.on_error(failure)
+        self.on_error(failure, recovered=True)  # the daily files by name reach every day
         yield from self.daily_sitemaps_by_name("failed")
 
     def parse_sitemap_index(self, response):
@@ -954,7 +950,7 @@ class VietnamvnSpider(SiteSpider):
                 self.count("skipped_other_sitemaps")
                 continue
             if day not in self._wanted:
-                if self.backfill and day == self.since_date - timedelta(days=1):
+                if day == self.since_date - timedelta(days=1):
                     self._edge_url = response.urljoin(loc)  # kept in case the files are named by UTC day
                 self.count("skipped_out_of_range_sitemaps")
                 continue
@@ -966,6 +962,10 @@ class VietnamvnSpider(SiteSpider):
         missing = sorted(self._wanted - self._days_requested)
         if missing:
             self.logger.info("no daily sitemap listed for %s", ", ".join(map(str, missing)))
+        today = self.today()
+        past = [day for day in missing if day < today]  # today's file may not be out yet
+        if past:
+            self.coverage_gap("sitemap_missing", ", ".join(map(str, past)))
 
     def lastmod_day(self, lastmod: str | None) -> date | None:
         parsed = parse_date(lastmod) if lastmod else None
@@ -1010,7 +1010,7 @@ class VietnamvnSpider(SiteSpider):
             if slug is None:
                 self.count("skipped_not_article")
                 continue
-            if self.backfill and not is_edge and file_day is not None:
+            if not is_edge and file_day is not None:
                 edge = self.edge_request(file_day, lastmod)
                 if edge is not None:
                     yield edge
@@ -1018,11 +1018,13 @@ class VietnamvnSpider(SiteSpider):
             if is_edge and day is None:
                 self.count("skipped_out_of_range")  # the edge file: only what its lastmod puts in range
                 continue
-            if self.backfill and day is not None and not self.in_range(day):
+            if day is not None and not self.in_range(day):
                 self.count("skipped_out_of_range")
                 continue
-            if self.scope != "all" and not slug_is_candidate(loc):
+            if self.scope != "all" and not self.tagger.slug_is_candidate(loc):
                 self.count("skipped_off_topic_slug")
+                self.archive.record_scope_drop(self.article_page.canonicalize(loc), self.site, loc, None, None,
+                                               slug, "slug", self.tagger.version)
                 continue
             for language in self.languages:
                 url = article_url(slug, language)
@@ -1036,3 +1038,14 @@ class VietnamvnSpider(SiteSpider):
                     continue
                 self.count("articles_queued")
                 yield self.article_request(url, meta={"sitemap_date": lastmod} if lastmod else None)
+
+    def rescope_requests(self):
+        """A slug the prefilter left out is asked for in every wanted language."""
+        for row in self.rescope_urls:
+            if row.get("reason") != "slug":
+                yield from super().rescope_requests_for([row])
+                continue
+            slug = url_slug(row["url"])
+            for language in self.languages if slug else ():
+                self.count("rescope_queued")
+                yield self.article_request(article_url(slug, language), meta={"rescope": True})

@@ -129,3 +129,24 @@ def mirror_args(address: str) -> list[str]:
     # retries still back off (crawler.retry), on a test-sized clock
     return ["-s", f"MIRROR_ADDRESS={address}", "-s", f"DOWNLOADER_MIDDLEWARES={json.dumps(middlewares)}",
             "-s", "RETRY_BACKOFF_BASE=0.05", "-s", "RETRY_BACKOFF_MAX=0.5"]
+
+
+def synth_recording(tmp: Path, spider: str, articles: int, as_of=None, mutate=None):
+    """A WARC of bench/synth.py's recording of ``spider`` as it stood on ``as_of`` (the same
+    articles and URLs, without the later ones), and ``{article url: truth row}``.
+
+    ``mutate(pages, truth)`` may rewrite article pages first: ``pages`` maps each URL to its
+    file, ``truth`` is the generator's list of truth rows (url, title, lead, body, day)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import synth
+
+    out = tmp / f"synth-{spider}-{as_of or 'all'}"
+    synth.generate(out, {spider: articles}, as_of=as_of, quiet=True)
+    site = out / spider
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    truth = [json.loads(line) for line in (site / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+    if mutate is not None:
+        mutate({r["url"]: site / r["file"] for r in manifest}, truth)
+    rows = [{"url": r["url"], "status": r["status"], "content_type": r["headers"]["Content-Type"],
+             "file": str(site / r["file"])} for r in manifest]
+    return warc_from_entries(rows, tmp / f"{out.name}.warc.gz"), {t["url"]: t for t in truth}

@@ -123,9 +123,9 @@ def crawl_cmd(mirror: Mirror, archive: Path, *, backfill: bool = True, jobdir: P
             "-s", "ROBOTSTXT_OBEY=False", "-s", "LOG_LEVEL=INFO"]
     if backfill:
         args += ["-a", f"since={SINCE}", "-a", f"until={UNTIL}"]
-    else:  # incremental: the last N daily sitemaps, N reaching back to the synthetic days
-        days = (date.today() - FIRST_DAY).days + 2
-        args += ["-s", f"VIETNAMVN_INCREMENTAL_DAYS={days}"]
+    else:  # incremental, as on the last synthetic day: a killed run records no coverage, so each
+        # run catches up from the default window, which reaches back to the first day
+        args += ["-s", f"TODAY={UNTIL}", "-s", f"INCREMENTAL_DEFAULT_DAYS={DAYS - 1}"]
     if jobdir is not None:
         args += ["-s", f"JOBDIR={jobdir}"]
     if hook:

@@ -17,6 +17,7 @@ from tests.support import FIXTURES, crawled, read_jsonl, replay_args, scrapy_cra
 H = "https://baoquocte.vn"
 SITE_DIR = FIXTURES / "baoquocte"
 SINCE, UNTIL = "2023-12-17", "2023-12-20"
+RECORDED = "2023-12-28"
 LISTING = [f"{H}/ngoai-giao"] + [f"{H}/ngoai-giao&s_cond=&BRSR={n}" for n in (15, 30, 45)]
 FEED = f"{H}/rss_feed/ngoai-giao"
 ARTICLE = re.compile(r"^https://baoquocte\.vn/[\w-]+-\d+\.html$")
@@ -75,10 +76,12 @@ def crawls(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("baoquocte_replay")
     warc_from_manifest(SITE_DIR / "replay" / "manifest.json", tmp / "site.warc.gz")
     backfill = run(tmp, "archive", "backfill", "-a", f"since={SINCE}", "-a", f"until={UNTIL}")
-    incremental = run(tmp, "archive", "incremental", "-a", "pages=2")
-    again = run(tmp, "archive", "again", "-a", "pages=2")
-    first = run(tmp, "fresh", "first-incremental")  # default: at most 3 listing pages
-    gone_feed = run(tmp, "archive-404", "gone-feed", "-a", "pages=1", "-a", f"feed={H}/rss/the-gioi.rss")
+    # incremental runs replay the recording as on the day it was made
+    incremental = run(tmp, "archive", "incremental", "-s", f"TODAY={RECORDED}")
+    again = run(tmp, "archive", "again", "-s", f"TODAY={RECORDED}")
+    first = run(tmp, "fresh", "first-incremental", "-s", f"TODAY={RECORDED}", "-s", "INCREMENTAL_DEFAULT_DAYS=7")
+    gone_feed = run(tmp, "archive-404", "gone-feed", "-a", "pages=1", "-a", f"feed={H}/rss/the-gioi.rss",
+                    "-s", f"TODAY={RECORDED}", "-s", "INCREMENTAL_DEFAULT_DAYS=7")
     return {"backfill": backfill, "incremental": incremental, "again": again, "first": first, "gone_feed": gone_feed,
             "tmp": tmp}
 
@@ -142,47 +145,60 @@ def test_backfill_fetches_only_what_the_range_needs(crawls):
 
 # --- incremental ---------------------------------------------------------------------------------
 
-def test_incremental_run_after_backfill_fetches_only_new_articles(crawls):
+def in_window(page, since):
+    """The cards of a page an incremental run from ``since`` fetches: dated from then on, or undated."""
+    return {u for u, d in cards(page) if d is None or d >= since}
+
+
+def test_incremental_run_after_backfill_catches_up_from_where_coverage_ends(crawls):
     run = crawls["incremental"]
     fetched = run["crawled"]
+    assert run["stats"]["coverage/window"] == f"{UNTIL}..{RECORDED}"
     assert FEED in fetched and LISTING[0] in fetched and LISTING[1] in fetched
-    assert LISTING[2] not in fetched  # -a pages=2
+    assert LISTING[2] not in fetched  # page 2 reaches past 2023-12-20
+    assert run["stats"]["discovery/baoquocte/pagination_stopped_since"] == 1
     backfilled = IN_RANGE | UNDATED
     assert not articles(fetched) & backfilled
-    page1, page2 = {u for u, _ in cards(1)}, {u for u, _ in cards(2)}
-    assert articles(fetched) == (page1 | page2) - backfilled
-    assert run["stats"]["incremental/skipped_seen"] == len(page2 & backfilled)
+    assert articles(fetched) == (in_window(1, UNTIL) | in_window(2, UNTIL)) - backfilled
     assert all(fetched[u] == 200 for u in articles(fetched))
     assert len(run["items"]) == len(articles(fetched))
     assert all(i["published_at"] and i["authors"] for i in run["items"])
+    assert run["stats"]["coverage/recorded"] == f"{UNTIL}..{RECORDED}"
 
 
 def test_second_incremental_run_fetches_no_article_again(crawls):
     run = crawls["again"]
     fetched = run["crawled"]
+    assert run["stats"]["coverage/window"] == f"{RECORDED}..{RECORDED}"
     assert articles(fetched) == set() and run["items"] == []
-    assert run["stats"]["incremental/skipped_seen"] == 15  # the feed's 15 (page 1 repeats them)
-    assert run["stats"]["discovery/baoquocte/pagination_stopped_seen"] == 1
+    assert run["stats"]["incremental/skipped_seen"] == 15  # the feed's 15 (page 1's newest are among them)
+    assert run["stats"]["discovery/baoquocte/pagination_stopped_since"] == 1
     assert LISTING[1] not in fetched
 
 
-def test_first_incremental_run_reads_the_feed_and_at_most_three_pages(crawls):
+def test_first_incremental_run_reads_back_the_default_window(crawls):
     run = crawls["first"]
     fetched = run["crawled"]
-    assert [u for u in LISTING if u in fetched] == LISTING[:3]
-    assert run["stats"]["discovery/baoquocte/pagination_stopped_max_pages"] == 1
-    expected = {u for page in (1, 2, 3) for u, _ in cards(page)}
+    since = "2023-12-21"  # RECORDED - INCREMENTAL_DEFAULT_DAYS
+    assert run["stats"]["coverage/window"] == f"{since}..{RECORDED}"
+    assert [u for u in LISTING if u in fetched] == LISTING[:2]
+    expected = in_window(1, since) | in_window(2, since) | {u for u, _ in cards(1)}  # the feed: page 1's 15
     assert articles(fetched) == expected
-    assert len(run["items"]) == 45 and len({i["canonical_url"] for i in run["items"]}) == 45
-    assert run["stats"]["discovery/baoquocte/articles_queued"] == 45  # the feed and page 1 overlap
+    assert len(run["items"]) == len(expected) == len({i["canonical_url"] for i in run["items"]})
+    assert run["stats"]["coverage/recorded"] == f"{since}..{RECORDED}"
 
 
-def test_a_gone_feed_is_counted_and_the_listing_still_works(crawls):
+def test_a_page_cap_and_a_gone_feed_are_counted_and_leave_the_window_unrecorded(crawls):
     run = crawls["gone_feed"]
     assert run["crawled"][f"{H}/rss/the-gioi.rss"] == 404
     assert run["stats"]["errors/discovery/http_404"] == 1
     assert articles(run["crawled"]) == {u for u, _ in cards(1)}
     assert len(run["items"]) == 15
+    assert run["stats"]["discovery/baoquocte/pagination_stopped_max_pages"] == 1
+    assert run["stats"]["coverage/unreached/page_cap"] == 1
+    assert run["stats"]["coverage/unreached/discovery_failed"] == 1
+    assert "coverage/recorded" not in run["stats"]
+    assert "will not be recorded: page_cap" in run["log"]
 
 
 # --- a listing whose cards carry no date -----------------------------------------------------------

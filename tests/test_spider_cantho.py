@@ -94,14 +94,24 @@ def test_backfill_stops_paginating_once_a_page_is_all_older(crawls):
     assert stats.get("warc/replay/miss", 0) <= 1  # robots.txt only
 
 
-def test_incremental_run_fetches_no_article_again(crawls):
+def test_incremental_run_after_backfill_catches_up_and_fetches_no_archived_article(crawls):
+    """The backfill covered 2024-01-08..20: the next run starts there. The newer article the
+    backfill fetched and dropped as out of range is not "seen", so this run archives it; the
+    archived ones are not fetched again, their archived dates tell the listing where it is."""
     result = crawls["incremental"]
-    assert article_fetches(result) == []
-    assert result["items"] == []
+    archived = {canonical(t) for t in IN_RANGE}
+    fetched = {CanthoArticle.canonicalize(u) for u in article_fetches(result)}
+    assert not fetched & archived
+    items = {i["canonical_url"] for i in result["items"]}
+    # an incremental run keeps all it fetched: the newer article, and page 2's older ones it had
+    # to read to learn that the listing reached past 2024-01-20 (not archived before)
+    assert items == fetched
+    assert canonical("ambassador-of-australia-visits-can-tho-city") in items
     stats = result["stats"]
-    assert stats["discovery/cantho/listing_pages"] == 1  # page 1 is all seen: stop
-    assert stats["discovery/cantho/stopped_all_seen"] == 1
+    assert stats["coverage/window"].startswith("2024-01-20..")
+    assert stats["coverage/recorded"] == stats["coverage/window"]
     assert stats["discovery/cantho/skipped_seen"] == 4
+    assert f"{HOST}/en/web/cms/tin-doi-ngoai-can-tho?cur=3" not in result["crawled"]  # page 2 is all older
 
 
 def test_friendly_and_non_friendly_forms_share_one_canonical_url():
