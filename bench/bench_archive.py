@@ -36,7 +36,12 @@ def replay(n: int, archive_dir: str) -> dict:
     from scrapy.utils.test import get_crawler
 
     from crawler.items import new_item
-    from pipelines import ArchivePipeline, DatesPipeline, DedupPipeline, NormalizePipeline
+    from pipelines import (
+        ArchivePipeline,
+        DatesPipeline,
+        DedupPipeline,
+        NormalizePipeline,
+    )
     from pipelines.scope import ScopePipeline
 
     crawler = get_crawler(settings_dict={"ARCHIVE_DIR": archive_dir})
@@ -58,7 +63,7 @@ def replay(n: int, archive_dir: str) -> dict:
 
 
 def writes_per_second(n: int = 5000) -> float:
-    from crawler.archive import Archive
+    from crawler.storage.archive import Archive
 
     rng = random.Random(2)
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,7 +13,7 @@ Target: our crawl >= 0.8x the pages/s of the bare spider.
   CPU; the bare spider got 30-55 % fewer pages/s from it. A last bare crawl served by the
   Mirror shows that in every run (``--no-mirror-check`` skips it).
 * The crawls, one after the other, each in a fresh process pinned to the first core, through
-  the same loopback server and ``crawler.mirror.MirrorMiddleware`` (the real sites' URLs are
+  the same loopback server and ``tests.mirror_middleware.MirrorMiddleware`` (the real sites' URLs are
   kept), with AUTOTHROTTLE off, DOWNLOAD_DELAY 0, the same CONCURRENT_REQUESTS(_PER_DOMAIN)
   and ROBOTSTXT_OBEY on for both:
 
@@ -79,8 +79,8 @@ def serve(site_dir: Path, kind: str) -> None:
 
 async def _static_server(site_dir: Path) -> None:
     """HTTP/1.1 keep-alive, GET/HEAD only, the manifest's pages at their mirror paths, nothing else."""
-    from crawler.mirror import to_mirror
     from tests.mirror import key
+    from tests.mirror_middleware import to_mirror
 
     pages: dict[str, bytes] = {}
     for row in json.loads((site_dir / "manifest.json").read_text(encoding="utf-8")):
@@ -210,7 +210,7 @@ def crawl(kind: str, site: str, address: str, archive_dir: str, concurrency: int
     }
     if kind == "bare":
         settings = Settings()
-        settings.setdict({**common, "DOWNLOADER_MIDDLEWARES": {"crawler.mirror.MirrorMiddleware": 950}},
+        settings.setdict({**common, "DOWNLOADER_MIDDLEWARES": {"tests.mirror_middleware.MirrorMiddleware": 950}},
                          priority="cmdline")
         spider = bare_spider_class()
         kwargs = {"site": site}
@@ -218,7 +218,10 @@ def crawl(kind: str, site: str, address: str, archive_dir: str, concurrency: int
         from scrapy.utils.project import get_project_settings
 
         settings = get_project_settings()
-        settings.setdict({**common, "ARCHIVE_DIR": archive_dir}, priority="cmdline")
+        # the sites' hosts mapped onto the local server: a test/benchmark component, not the project's
+        middlewares = {**settings.getdict("DOWNLOADER_MIDDLEWARES"), "tests.mirror_middleware.MirrorMiddleware": 950}
+        settings.setdict({**common, "ARCHIVE_DIR": archive_dir, "DOWNLOADER_MIDDLEWARES": middlewares},
+                         priority="cmdline")
         spider = site
         kwargs = dict(a.split("=", 1) for a in spider_args)
     process = CrawlerProcess(settings, install_root_handler=True)

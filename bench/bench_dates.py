@@ -9,7 +9,7 @@ import random
 
 from common import report, timed
 
-from crawler.dates import fast_parse, parse_date
+from crawler.extraction.dates import fast_parse, parse_date
 
 
 def samples(n: int, seed: int = 7) -> list[str]:

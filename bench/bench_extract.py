@@ -24,7 +24,6 @@ import re
 import time
 import warnings
 from collections import Counter
-from pathlib import Path
 
 from common import ROOT, machine, report
 

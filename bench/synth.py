@@ -262,7 +262,7 @@ def _rss(title: str, link: str, items: list[tuple[str, str, datetime]]) -> str:
 
 
 def _when(rng: random.Random, day: date) -> datetime:
-    from crawler.dates import VN_TZ
+    from crawler.extraction.dates import VN_TZ
 
     return datetime(day.year, day.month, day.day, rng.randint(6, 21), rng.randint(0, 59), tzinfo=VN_TZ)
 
@@ -276,7 +276,7 @@ def _replace_between(page: str, start_marker: str, end_marker: str, new: str) ->
 
 # --- sites -----------------------------------------------------------------------------------------
 def baoquocte(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
-    from spiders.baoquocte import HOME
+    from spiders.baoquocte.rules import HOME
 
     rng = random.Random(seed)
     templates = [Template.load("baoquocte", name) for name in (
@@ -338,7 +338,7 @@ def baoquocte(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
 
 def vietnamvn(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
     """``n`` article pages: n/5 slugs, each in vi, en, fr, nl and id."""
-    from spiders.vietnamvn import HOME, article_url
+    from spiders.vietnamvn.spider import HOME, article_url
 
     rng = random.Random(seed)
     by_lang = {
@@ -383,7 +383,7 @@ def vietnamvn(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
 
 
 def baohatinh(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
-    from spiders.baohatinh import HOME
+    from spiders.baohatinh.rules import HOME
 
     rng = random.Random(seed)
     templates = [Template.load("baohatinh", name) for name in (
@@ -438,7 +438,7 @@ def baohatinh(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
 
 
 def cantho(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
-    from spiders.cantho import SECTION_URL
+    from spiders.cantho.spider import SECTION_URL
 
     rng = random.Random(seed)
     templates = [Template.load("cantho", name) for name in ("a3_caption_byline", "seed002_en", "seed002_vi_ui")]
@@ -505,7 +505,7 @@ def check(site_dir: Path, spider: str, n: int) -> tuple[int, int, list[str]]:
         body = (site_dir / files[t["url"]]).read_bytes()
         response = HtmlResponse(t["url"], body=body, encoding="utf-8", request=Request(t["url"]))
         item = page_cls(response).to_item()
-        from crawler.text import normalize_text
+        from crawler.extraction.text import normalize_text
 
         if normalize_text(item.get("body")) == normalize_text(t["body"]) and item.get("title") == t.get("title"):
             ok += 1

@@ -50,44 +50,40 @@ DEDUP_DROP_ARCHIVED = False
 #: the embedded archive: SQLite + JSON Lines (+ WARC for live crawls)
 ARCHIVE_DIR = "archive"
 
-# --- WARC record and replay (crawler.warc) ------------------------------------------------------
+# --- WARC record and replay (crawler.fetching.warc) ------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     # dont_filter (discovery requests and their redirects) must not bypass allowed_domains
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-    # Scrapy's retries, spaced out with exponential backoff / Retry-After (crawler.retry)
+    # Scrapy's retries, spaced out with exponential backoff / Retry-After (crawler.fetching.retry)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.retry.BackoffRetryMiddleware": 550,
-    "crawler.offsite.OffsiteMiddleware": 50,
+    "crawler.fetching.retry.BackoffRetryMiddleware": 550,
+    "crawler.fetching.offsite.OffsiteMiddleware": 50,
     # after Offsite (50) and RobotsTxt (100): a replay makes the same decisions as a live crawl
-    "crawler.warc.WarcReplayMiddleware": 120,
+    "crawler.fetching.warc.replay.WarcReplayMiddleware": 120,
     # below HttpCompression (590): records decoded bodies
-    "crawler.warc.WarcRecorderMiddleware": 585,
+    "crawler.fetching.warc.record.WarcRecorderMiddleware": 585,
     # above Redirect (600): records the 3xx responses RedirectMiddleware consumes
-    "crawler.warc.WarcRedirectRecorderMiddleware": 650,
-    # last before the download: tests and benchmarks map the sites' hosts onto a local mirror
-    # (inactive unless MIRROR_ADDRESS="127.0.0.1:PORT" is set)
-    "crawler.mirror.MirrorMiddleware": 950,
+    "crawler.fetching.warc.record.WarcRedirectRecorderMiddleware": 650,
 }
-MIRROR_ADDRESS = None
 #: record every live http(s) response under <ARCHIVE_DIR>/warc (WARC_DIR overrides)
 ARCHIVE_WARC = True
 WARC_DIR = None
 #: FILE_OR_DIR[,...]: answer every request from these WARC files (404 for misses), never the network
 REPLAY_WARC = None
 
-# --- JavaScript rendering (crawler.render, scrapy-playwright + Debian's Chromium), opt-in --------
+# --- JavaScript rendering (crawler.fetching.render, scrapy-playwright + Debian's Chromium), opt-in --------
 RENDER_JS = False
 #: retry an article through the browser when its body comes back empty
 RENDER_JS_FALLBACK = True
 CHROMIUM_PATH = "/usr/bin/chromium"
 
 SPIDER_MIDDLEWARES = {
-    "crawler.incremental.SeenStoreMiddleware": 950,
+    "crawler.storage.seen.SeenStoreMiddleware": 950,
 }
 #: in-run request dedup in memory; the archive's seen-store is what persists (see module)
-DUPEFILTER_CLASS = "crawler.dupefilter.MemoryDupeFilter"
+DUPEFILTER_CLASS = "crawler.fetching.dupefilter.MemoryDupeFilter"
 #: with JOBDIR, discards the disk queues of a run that was killed instead of closed (crawler/scheduler.py)
-SCHEDULER = "crawler.scheduler.ResumableScheduler"
+SCHEDULER = "crawler.fetching.scheduler.ResumableScheduler"
 
 # --- text-dump replay (scrapy crawl seeds) ---------------------------------------------------
 #: text parsers tried in order on each dump; the first that recognizes the text reads it. The
@@ -95,10 +91,10 @@ SCHEDULER = "crawler.scheduler.ResumableScheduler"
 #: ("(Baohatinh.vn) - ", "TGVN.", "Can Tho Department of External Relations"), while no paper's page
 #: carries the platform's header, doubled source line or localized "Source" + comment footer
 TEXT_PARSERS = [
-    "spiders.vietnamvn.VietnamvnText",
-    "spiders.baohatinh.BaohatinhText",
-    "spiders.baoquocte.BaoquocteText",
-    "spiders.cantho.CanthoText",
+    "spiders.vietnamvn.text.VietnamvnText",
+    "spiders.baohatinh.text.BaohatinhText",
+    "spiders.baoquocte.text.BaoquocteText",
+    "spiders.cantho.text.CanthoText",
 ]
 
 # --- site spiders ------------------------------------------------------------------------------

@@ -5,13 +5,13 @@ import logging
 
 from itemadapter import ItemAdapter
 
-from crawler.archive import Archive
+from crawler.storage.archive import Archive
 
 logger = logging.getLogger(__name__)
 
 
 class ArchivePipeline:
-    """Upserts each item by canonical URL in one transaction (see crawler.archive)."""
+    """Upserts each item by canonical URL in one transaction (see crawler.storage.archive)."""
 
     def __init__(self, crawler):
         self.crawler = crawler

@@ -7,14 +7,14 @@ from datetime import date, datetime
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.dates import parse_date
+from crawler.extraction.dates import parse_date
 from crawler.items import OutOfRange
 
 logger = logging.getLogger(__name__)
 
 
 class DatesPipeline:
-    """Parses the raw date with the fast path, falling back to dateparser (see crawler.dates).
+    """Parses the raw date with the fast path, falling back to dateparser (see crawler.extraction.dates).
 
     A missing or unreadable date is logged and counted; the item is kept (``published_at``
     null) unless the spider runs a date-range backfill (``since``/``until`` spider

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
-from crawler.archive import Archive
+from crawler.storage.archive import Archive
 from crawler.items import Handled
 
 

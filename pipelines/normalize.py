@@ -7,7 +7,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from crawler.items import SITES
-from crawler.text import fingerprint, normalize_line, normalize_text
+from crawler.extraction.text import fingerprint, normalize_line, normalize_text
 
 _TEXT_FIELDS = ("title", "lead", "section", "source_name", "published_at_raw")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
-from crawler.archive import Archive
+from crawler.storage.archive import Archive
 from crawler.items import OffTopic
 
 #: how much of an off-topic article is kept for the tagger to judge again (it reads no more)

@@ -11,7 +11,7 @@ Spider arguments (``-a``):
   incremental (a catch-up): its window starts where the site's coverage ledger ends (the
   archive's ``coverage`` table; ``INCREMENTAL_DEFAULT_DAYS`` back from today when nothing is
   covered yet), discovery reaches back to that day through the site's dated discovery, and
-  only what the seen-store (``crawler.incremental``) has not seen is fetched.
+  only what the seen-store (``crawler.storage.seen``) has not seen is fetched.
 
 A run that finishes having reached its whole window records it in the ledger; one that
 could not (a request failed, a page cap, a missing sitemap) says so in a warning and the
@@ -31,19 +31,28 @@ from lxml import etree
 from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import (
-    CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError, DownloadTimeoutError,
-    IgnoreRequest, NotConfigured,
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    NotConfigured,
 )
 from scrapy.http import TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
-from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.internet.error import (
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
 
-from crawler.archive import Archive
-from crawler.dates import VN_TZ, parse_date
-from crawler.page import HtmlArticle, NotAnArticle, ParseError
-from crawler.topic import Tagger
+from crawler.extraction.dates import VN_TZ, parse_date
+from crawler.extraction.page import HtmlArticle, NotAnArticle, ParseError
+from crawler.extraction.topic import Tagger
+from crawler.storage.archive import Archive
 
 
 def _parse_day(value: str | None, name: str) -> date | None:
@@ -133,7 +142,7 @@ class SiteSpider(scrapy.Spider):
     def update_settings(cls, settings):
         super().update_settings(settings)
         try:
-            from crawler.render import apply_render_settings
+            from crawler.fetching.render import apply_render_settings
         except ImportError:  # rendering support not installed
             return
         apply_render_settings(settings, settings.getbool("RENDER_JS") or cls.render_js)
@@ -176,7 +185,7 @@ class SiteSpider(scrapy.Spider):
         return date.fromisoformat(str(pinned)) if pinned else datetime.now(VN_TZ).date()
 
     def will_skip(self, url: str) -> bool:
-        """The seen-store will drop this article's request (see crawler.incremental)."""
+        """The seen-store will drop this article's request (see crawler.storage.seen)."""
         return (not self.backfill or bool(self.settings.get("JOBDIR"))) and self.already_seen(url)
 
     def archived_day(self, url: str) -> date | None:
@@ -279,7 +288,7 @@ class SiteSpider(scrapy.Spider):
         meta = dict(meta or {})
         meta["article"] = True
         if self.settings.getbool("RENDER_JS") or self.render_js:
-            from crawler.render import render_meta
+            from crawler.fetching.render import render_meta
 
             meta.update(render_meta(self.wait_selector))
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta, priority=priority)
@@ -323,7 +332,7 @@ class SiteSpider(scrapy.Spider):
         if response.meta.get("rendered_retry") or response.meta.get("playwright"):
             return None
         try:
-            from crawler.render import browser_retry
+            from crawler.fetching.render import browser_retry
         except ImportError:
             return None
         return browser_retry(response.request, self.wait_selector, self.settings)

@@ -15,8 +15,8 @@ import scrapy
 from scrapy.utils.misc import load_object
 from w3lib.url import path_to_file_uri
 
-from crawler.page import ParseError
-from crawler.text import normalize_text
+from crawler.extraction.page import ParseError
+from crawler.extraction.text import normalize_text
 
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 #: files in a seed directory that are not dumps (expected outputs, notes)

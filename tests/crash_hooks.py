@@ -1,9 +1,9 @@
 """Test-only crash hooks (tests/test_crash_resume.py). Production code knows nothing of them.
 
 :class:`CrashingArchivePipeline` is the project's ``ArchivePipeline`` whose archive kills its
-own process with SIGKILL inside :meth:`crawler.archive.Archive.add`, right after the SQLite
+own process with SIGKILL inside :meth:`crawler.storage.archive.Archive.add`, right after the SQLite
 row is committed (``jsonl_written=0``) and before or during the JSON Lines append -- the
-window :meth:`crawler.archive.Archive.recover` exists for. Enable it in place of the real
+window :meth:`crawler.storage.archive.Archive.recover` exists for. Enable it in place of the real
 pipeline::
 
     -s ITEM_PIPELINES='{..., "tests.crash_hooks.CrashingArchivePipeline": 400}'

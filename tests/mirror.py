@@ -1,7 +1,7 @@
 """A local HTTP mirror of recorded site pages, with fault injection (test and benchmark support).
 
 The mirror serves ``{original URL: Page}`` over real HTTP on 127.0.0.1 (a free port, a
-background thread), at the paths :mod:`crawler.mirror` sends requests to
+background thread), at the paths :mod:`tests.mirror_middleware` sends requests to
 (``/https/baoquocte.vn/a-1.html?p=2``). Pages come from code, from a directory with a
 ``manifest.json`` (:meth:`Mirror.load_dir`) or from a WARC file (:meth:`Mirror.load_warc`).
 
@@ -49,7 +49,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from w3lib.url import safe_url_string
 
-from crawler.mirror import from_mirror, to_mirror
+from tests.mirror_middleware import from_mirror, to_mirror
 
 #: response headers the mirror computes itself (a recording's values would lie)
 _HOP_HEADERS = {"content-length", "transfer-encoding", "connection", "keep-alive"}

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import scrapy
 
-from crawler.render import apply_render_settings, browser_retry, render_meta
+from crawler.fetching.render import apply_render_settings, browser_retry, render_meta
 
 #: the WARC middlewares where the project enables them (see crawler/warc.py)
 WARC_MIDDLEWARES = {
-    "crawler.warc.WarcReplayMiddleware": 120,
-    "crawler.warc.WarcRecorderMiddleware": 585,
-    "crawler.warc.WarcRedirectRecorderMiddleware": 650,
+    "crawler.fetching.warc.replay.WarcReplayMiddleware": 120,
+    "crawler.fetching.warc.record.WarcRecorderMiddleware": 585,
+    "crawler.fetching.warc.record.WarcRedirectRecorderMiddleware": 650,
 }
 QUIET = {"ITEM_PIPELINES": {}, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "RETRY_TIMES": 1}
 
@@ -85,7 +85,7 @@ import re  # noqa: E402
 from scrapy.utils.gz import gunzip, gzip_magic_number  # noqa: E402
 from scrapy.utils.sitemap import Sitemap  # noqa: E402
 
-from crawler.page import HtmlArticle  # noqa: E402
+from crawler.extraction.page import HtmlArticle  # noqa: E402
 from spiders.base import SiteSpider  # noqa: E402
 
 

@@ -85,7 +85,7 @@ def manifest_entries(manifest: Path) -> list[dict]:
 
 def warc_from_entries(rows: list[dict], warc_path: Path) -> Path:
     """A WARC holding every page of ``rows`` (as :func:`manifest_entries` gives them)."""
-    from crawler.warc import write_warc
+    from tests.warc_builders import write_warc
 
     entries = [(row["url"], row.get("status", 200), {"Content-Type": row["content_type"]},
                 Path(row["file"]).read_bytes()) for row in rows]
@@ -104,8 +104,8 @@ def replay_args(warc: Path, archive_dir: Path) -> list[str]:
     args = ["-s", f"REPLAY_WARC={warc}", "-s", f"ARCHIVE_DIR={archive_dir}", "-s", "LOG_LEVEL=DEBUG",
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "ARCHIVE_WARC=False"]
     middlewares = get_project_settings().getdict("DOWNLOADER_MIDDLEWARES")
-    if "crawler.warc.WarcReplayMiddleware" not in middlewares:
-        args += ["-s", 'DOWNLOADER_MIDDLEWARES={"crawler.warc.WarcReplayMiddleware": 120}']
+    if "crawler.fetching.warc.replay.WarcReplayMiddleware" not in middlewares:
+        args += ["-s", 'DOWNLOADER_MIDDLEWARES={"crawler.fetching.warc.replay.WarcReplayMiddleware": 120}']
     return args
 
 
@@ -120,13 +120,13 @@ def mirror_args(address: str) -> list[str]:
     """``-s`` options sending a ``scrapy crawl`` to a tests.mirror.Mirror at ``address``.
 
     ``-s DOWNLOADER_MIDDLEWARES=...`` replaces the whole dict, so the project's own entries
-    are kept and crawler.mirror.MirrorMiddleware is added at its priority (950).
+    are kept and tests.mirror_middleware.MirrorMiddleware is added at its priority (950).
     """
     from crawler import settings as project
-    from crawler.mirror import PRIORITY
+    from tests.mirror_middleware import PRIORITY
 
-    middlewares = {**getattr(project, "DOWNLOADER_MIDDLEWARES", {}), "crawler.mirror.MirrorMiddleware": PRIORITY}
-    # retries still back off (crawler.retry), on a test-sized clock
+    middlewares = {**getattr(project, "DOWNLOADER_MIDDLEWARES", {}), "tests.mirror_middleware.MirrorMiddleware": PRIORITY}
+    # retries still back off (crawler.fetching.retry), on a test-sized clock
     return ["-s", f"MIRROR_ADDRESS={address}", "-s", f"DOWNLOADER_MIDDLEWARES={json.dumps(middlewares)}",
             "-s", "RETRY_BACKOFF_BASE=0.05", "-s", "RETRY_BACKOFF_MAX=0.5"]
 

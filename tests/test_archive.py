@@ -3,7 +3,7 @@ import hashlib
 import shutil
 import sqlite3
 
-from crawler.archive import Archive, truncate_partial_line
+from crawler.storage.archive import Archive, truncate_partial_line
 from tests.support import SEEDS, read_jsonl, scrapy_crawl, stats_from_log
 
 

@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from crawler.archive import Archive
-from crawler.archive_check import check_archive
+from crawler.storage.archive import Archive
+from crawler.storage.check import check_archive
 from tests.support import ROOT
 
 

@@ -9,7 +9,7 @@ import traceback
 
 import pytest
 
-from crawler.archive import Archive
+from crawler.storage.archive import Archive
 
 PROCESSES = 4
 ROUNDS = 25

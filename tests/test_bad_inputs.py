@@ -1,7 +1,7 @@
 """Bad dumps are logged and counted, the crawl finishes, and the archive keeps what it had."""
 import shutil
 
-from crawler.archive import Archive
+from crawler.storage.archive import Archive
 from tests.support import SEEDS, read_jsonl, scrapy_crawl, stats_from_log
 
 

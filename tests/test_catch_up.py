@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import crawled, replay_args, scrapy_crawl, stats_from_log, synth_recording
+from tests.support import (
+    crawled,
+    replay_args,
+    scrapy_crawl,
+    stats_from_log,
+    synth_recording,
+)
 
 NEWEST = date(2025, 12, 31)  # bench/synth.py's NEWEST_DAY
 ARTICLES = 120  # ten days of articles, NEWEST-9 .. NEWEST

@@ -2,8 +2,8 @@
 import subprocess
 import sys
 
-from crawler.archive import Archive
-from crawler.archive_check import check_archive
+from crawler.storage.archive import Archive
+from crawler.storage.check import check_archive
 from tests.support import ROOT, SEEDS, stats_from_log
 
 TEMPLATE = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8")

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from crawler import settings as project_settings
-from crawler.archive_check import check_archive
-from crawler.scheduler import ResumableScheduler
+from crawler.fetching.scheduler import ResumableScheduler
+from crawler.storage.check import check_archive
 from tests.crash_hooks import ENV_AT, ENV_MODE
 from tests.mirror import Mirror, Page, sitemap, xml
 from tests.support import FIXTURES, ROOT, mirror_args, stats_from_log
@@ -377,12 +377,12 @@ def test_incremental_run_killed_then_rerun_gives_the_full_archive(mirror, refere
 
 
 def test_scheduler_discards_only_queues_that_were_not_closed(tmp_path):
-    """Unit test of crawler.scheduler: a clean close is resumed, anything else is discarded."""
+    """Unit test of crawler.fetching.scheduler: a clean close is resumed, anything else is discarded."""
     from scrapy import Request, Spider
     from scrapy.utils.test import get_crawler
 
     def scheduler(jobdir):
-        crawler = get_crawler(Spider, {"JOBDIR": str(jobdir), "SCHEDULER": "crawler.scheduler.ResumableScheduler",
+        crawler = get_crawler(Spider, {"JOBDIR": str(jobdir), "SCHEDULER": "crawler.fetching.scheduler.ResumableScheduler",
                                        # the default DownloaderAwarePriorityQueue needs a running engine
                                        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.ScrapyPriorityQueue"})
         crawler.spider = Spider("s")

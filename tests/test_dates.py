@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from crawler.dates import fast_parse, find_text_date, parse_date
+from crawler.extraction.dates import fast_parse, find_text_date, parse_date
 
 FETCHED = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)
 

@@ -1,6 +1,6 @@
 """Hostile input: random and mutated pages/strings never hang or crash the parsers.
 
-Property: a parser returns an item or raises :class:`crawler.page.ParseError` (a clear,
+Property: a parser returns an item or raises :class:`crawler.extraction.page.ParseError` (a clear,
 counted error); the date parser returns a valid ISO date or None; the pipelines either
 pass an item or drop it with DropItem. Anything else is a bug.
 """
@@ -16,8 +16,8 @@ from scrapy.utils.misc import load_object
 from scrapy.utils.project import get_project_settings
 
 from crawler import settings as project_settings
-from crawler.dates import parse_date
-from crawler.page import ParseError
+from crawler.extraction.dates import parse_date
+from crawler.extraction.page import ParseError
 from tests.support import FIXTURES, SEEDS, run_item_pipelines
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+07:00)?$")

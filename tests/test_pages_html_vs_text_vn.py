@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from spiders.cantho import CanthoText
-from spiders.vietnamvn import VietnamvnText
+from spiders.cantho.text import CanthoText
+from spiders.vietnamvn.text import VietnamvnText
 from tests.support import FIXTURES, SEEDS, run_item_pipelines
 from tests.test_pages import page_item
 

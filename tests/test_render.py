@@ -13,8 +13,13 @@ import pytest
 from scrapy import Request
 from scrapy.settings import Settings
 
-from crawler.render import (
-    CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, HANDLER, apply_render_settings, browser_retry, render_meta,
+from crawler.fetching.render import (
+    CHROMIUM_ARGS,
+    DEFAULT_CHROMIUM_PATH,
+    HANDLER,
+    apply_render_settings,
+    browser_retry,
+    render_meta,
 )
 from tests.local_http import LocalServer
 from tests.support import read_jsonl, scrapy_crawl, stats_from_log

@@ -17,7 +17,14 @@ import sys
 import pytest
 
 from tests.support import (
-    FIXTURES, ROOT, crawled, manifest_entries, replay_args, scrapy_crawl, stats_from_log, warc_from_entries,
+    FIXTURES,
+    ROOT,
+    crawled,
+    manifest_entries,
+    replay_args,
+    scrapy_crawl,
+    stats_from_log,
+    warc_from_entries,
 )
 
 CASES = {

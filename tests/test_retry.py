@@ -1,5 +1,4 @@
 """Retries are spaced out: exponential backoff with jitter, Retry-After honoured, both capped."""
-import asyncio
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -9,7 +8,7 @@ from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import TimeoutError
 
-from crawler.retry import BackoffRetryMiddleware, retry_after_seconds
+from crawler.fetching.retry import BackoffRetryMiddleware, retry_after_seconds
 
 
 @pytest.fixture

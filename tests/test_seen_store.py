@@ -14,7 +14,13 @@ import re
 import sqlite3
 from datetime import date
 
-from tests.support import crawled, replay_args, scrapy_crawl, stats_from_log, synth_recording
+from tests.support import (
+    crawled,
+    replay_args,
+    scrapy_crawl,
+    stats_from_log,
+    synth_recording,
+)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -55,7 +61,7 @@ def _crawl(warc, archive, *args):
 
 
 def test_plain_drops_stay_unseen_and_are_fetched_again(tmp_path):
-    from spiders.cantho import CanthoArticle
+    from spiders.cantho.page import CanthoArticle
 
     warc, truth = synth_recording(tmp_path, "cantho", 48, mutate=_break_three)
     urls = _break_three.urls

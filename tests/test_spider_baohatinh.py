@@ -11,7 +11,14 @@ import json
 import pytest
 
 from tests.support import (
-    FIXTURES, crawled, manifest_entries, read_jsonl, replay_args, scrapy_crawl, stats_from_log, warc_from_entries,
+    FIXTURES,
+    crawled,
+    manifest_entries,
+    read_jsonl,
+    replay_args,
+    scrapy_crawl,
+    stats_from_log,
+    warc_from_entries,
     warc_from_manifest,
 )
 
@@ -177,7 +184,7 @@ def test_a_gone_feed_is_counted_and_leaves_the_window_unrecorded(crawls):
 def test_backfill_survives_a_sitemap_index_without_monthly_children(tmp_path):
     """The same news sitemaps under other names: a child named with a year-month is read only
     for a month in range, an undated one only if its lastmod is not before ``since``."""
-    from crawler.warc import write_warc
+    from tests.warc_builders import write_warc
 
     index = """<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -221,13 +228,13 @@ def test_backfill_survives_a_sitemap_index_without_monthly_children(tmp_path):
     ("https://daihoidang.baohatinh.vn/tv/dai-hoi-dang-bo-tinh-34001.html", False),
 ])
 def test_article_urls(url, is_article):
-    from spiders.baohatinh import BaohatinhSpider
+    from spiders.baohatinh.spider import BaohatinhSpider
 
     assert bool(BaohatinhSpider.article_url_re.search(url)) is is_article
 
 
 def test_canonical_urls_drop_host_and_query_noise():
-    from spiders.baohatinh import BaohatinhArticle
+    from spiders.baohatinh.page import BaohatinhArticle
 
     canon = BaohatinhArticle.canonicalize
     assert canon("http://www.baohatinh.vn/a-b-post1.html?utm_source=rss&fbclid=x#c") == f"{H}/a-b-post1.html"
@@ -310,7 +317,7 @@ def test_holdout2_backfill_archives_the_in_range_articles_only(tmp_path):
 ])
 def test_media_section_pages_are_not_articles(page, url):
     """A /tv/ video page or an /emagazine/ layout reached anyway (a redirect, a hand-fed URL) is refused."""
-    from crawler.page import ParseError
+    from crawler.extraction.page import ParseError
     from tests.test_pages import page_item
 
     with pytest.raises(ParseError):

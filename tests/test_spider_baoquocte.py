@@ -12,7 +12,15 @@ import re
 
 import pytest
 
-from tests.support import FIXTURES, crawled, read_jsonl, replay_args, scrapy_crawl, stats_from_log, warc_from_manifest
+from tests.support import (
+    FIXTURES,
+    crawled,
+    read_jsonl,
+    replay_args,
+    scrapy_crawl,
+    stats_from_log,
+    warc_from_manifest,
+)
 
 H = "https://baoquocte.vn"
 SITE_DIR = FIXTURES / "baoquocte"
@@ -236,7 +244,8 @@ def test_backfill_over_undated_listing_lets_the_articles_decide(tmp_path):
 # --- URL rules ------------------------------------------------------------------------------------
 
 def test_canonical_urls_and_article_urls():
-    from spiders.baoquocte import BaoquocteArticle, BaoquocteSpider
+    from spiders.baoquocte.page import BaoquocteArticle
+    from spiders.baoquocte.spider import BaoquocteSpider
 
     canon = BaoquocteArticle.canonicalize
     assert canon("http://www.baoquocte.vn/viet-nam-va-lao-252788.html?utm_source=rss#x") == f"{H}/viet-nam-va-lao-252788.html"
@@ -249,7 +258,7 @@ def test_canonical_urls_and_article_urls():
 def test_next_page_is_the_nearest_offset_ahead():
     from scrapy.http import HtmlResponse
 
-    from spiders.baoquocte import BaoquocteSpider
+    from spiders.baoquocte.spider import BaoquocteSpider
 
     spider = BaoquocteSpider()
     spider._pages_seen = {0, 15}
@@ -280,7 +289,7 @@ def test_holdout_backfill_archives_exactly_the_range(tmp_path):
 
 def test_text_parser_leaves_vietnamvn_republications_alone():
     """A vietnam.vn page republishing a TG&VN article keeps the ``TGVN.`` sapo: it is vietnam.vn's."""
-    from spiders.baoquocte import BaoquocteText
+    from spiders.baoquocte.text import BaoquocteText
 
     body = "\n\n".join(["Vietnam.vn - Nền tảng quảng bá Việt Nam", "Bế mạc Hội nghị Ngoại giao 32",
                         "TGVN. Sáng 23/12, Hội nghị Ngoại giao lần thứ 32 đã bế mạc sau 5 ngày làm việc.",
@@ -317,7 +326,7 @@ def test_holdout2_backfill_over_relative_and_missing_card_dates(tmp_path):
 
 def test_text_dump_month_name_date_line_is_the_page_date():
     """The English edition may name the month in its date line; it is the page's date, not the sapo's."""
-    from spiders.baoquocte import BaoquocteText
+    from spiders.baoquocte.text import BaoquocteText
 
     text = (FIXTURES / "text" / "baoquocte" / "holdout2-en-political-consultation-singapore.txt").read_text(encoding="utf-8")
     assert "04/12/2023 20:15 |" in text

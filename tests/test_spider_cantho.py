@@ -12,8 +12,16 @@ from collections import Counter
 
 import pytest
 
-from spiders.cantho import CanthoArticle
-from tests.support import FIXTURES, crawled, read_jsonl, replay_args, scrapy_crawl, stats_from_log, warc_from_manifest
+from spiders.cantho.page import CanthoArticle
+from tests.support import (
+    FIXTURES,
+    crawled,
+    read_jsonl,
+    replay_args,
+    scrapy_crawl,
+    stats_from_log,
+    warc_from_manifest,
+)
 
 HOST = "http://1cua.songoaivu.cantho.gov.vn"
 MANIFEST = FIXTURES / "cantho" / "replay" / "manifest.json"

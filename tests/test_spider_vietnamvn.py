@@ -7,7 +7,14 @@ article pages in five languages; everything else is a 404 from the replay middle
 import pytest
 
 from tests.support import (
-    FIXTURES, crawled, manifest_entries, read_jsonl, replay_args, scrapy_crawl, stats_from_log, warc_from_entries,
+    FIXTURES,
+    crawled,
+    manifest_entries,
+    read_jsonl,
+    replay_args,
+    scrapy_crawl,
+    stats_from_log,
+    warc_from_entries,
     warc_from_manifest,
 )
 
@@ -224,7 +231,7 @@ def test_a_sapo_keeps_no_paper_prefix(prefix):
 ])
 def test_a_body_that_is_only_a_related_label_is_a_parse_error(html):
     """The container itself reads as a related label (found by the fuzz test): a clear ParseError."""
-    from crawler.page import ParseError
+    from crawler.extraction.page import ParseError
     from tests.test_pages import page_item
 
     with pytest.raises(ParseError):

@@ -15,7 +15,7 @@ import pytest
 from scrapy.utils.misc import load_object
 
 from crawler import settings
-from tests.support import FIXTURES, COMPARED_FIELDS, comparable, run_item_pipelines
+from tests.support import COMPARED_FIELDS, FIXTURES, comparable, run_item_pipelines
 
 PARSERS = [load_object(p) for p in settings.TEXT_PARSERS]
 CASES = sorted((FIXTURES / "text").glob("*/*.expected.json"))

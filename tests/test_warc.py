@@ -11,19 +11,22 @@ import gzip
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.warc import (
-    RENDERED_FIELD, WarcIndex, WarcRecorderMiddleware, WarcReplayMiddleware, iter_responses, write_warc,
-)
+from crawler.fetching.warc.index import WarcIndex
+from crawler.fetching.warc.record import RENDERED_FIELD, WarcRecorderMiddleware
+from crawler.fetching.warc.replay import WarcReplayMiddleware
 from tests.local_http import LocalServer
 from tests.spiders_for_tests import WARC_MIDDLEWARES
 from tests.support import read_jsonl, scrapy_crawl, stats_from_log
+from tests.warc_builders import iter_responses, write_warc
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 

@@ -13,7 +13,8 @@ from scrapy.utils.test import get_crawler
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.warc import WarcIndex, WarcReplayMiddleware
+from crawler.fetching.warc.index import WarcIndex
+from crawler.fetching.warc.replay import WarcReplayMiddleware
 
 ARTICLE = ('<html lang="vi"><head><meta charset="utf-8"><title>Hà Tĩnh và Savannakhet</title></head><body>'
            '<div class="article"><h1 class="article__title cms-title">Hà Tĩnh và Savannakhet (Lào) tăng cường hợp tác</h1>'

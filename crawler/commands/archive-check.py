@@ -5,7 +5,7 @@ import sys
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.archive_check import check_archive
+from crawler.storage.check import check_archive
 
 
 class Command(ScrapyCommand):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.archive import Archive
+from crawler.storage.archive import Archive
 
 
 class Command(ScrapyCommand):

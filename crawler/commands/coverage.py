@@ -6,7 +6,7 @@ import json
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.archive import Archive, gaps
+from crawler.storage.archive import Archive, gaps
 
 
 class Command(ScrapyCommand):

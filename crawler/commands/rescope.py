@@ -1,7 +1,7 @@
 """``scrapy rescope [SPIDER ...]``: judge the recorded off-topic drops again with the current
 tagger, and fetch and archive those it now calls foreign affairs.
 
-Off-topic articles are never "seen" (crawler.incremental): each drop is recorded with the text
+Off-topic articles are never "seen" (crawler.storage.seen): each drop is recorded with the text
 the tagger read and the tagger's version (``Archive.record_scope_drop``). When the tagger
 changes (its term lists, or ``TOPIC_EXTRA_TERMS``), this command re-runs it on what was
 recorded -- no fetch for what stays off-topic -- and runs each site's spider on the URLs that
@@ -14,8 +14,8 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.archive import Archive
-from crawler.topic import Tagger
+from crawler.extraction.topic import Tagger
+from crawler.storage.archive import Archive
 
 
 class Command(ScrapyCommand):

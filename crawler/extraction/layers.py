@@ -1,4 +1,4 @@
-"""Site-independent HTML extraction layers used by :class:`crawler.page.HtmlArticle`.
+"""Site-independent HTML extraction layers used by :class:`crawler.extraction.page.HtmlArticle`.
 
 Structured data first (JSON-LD, meta, ``<html lang>``), then -- when a site's selectors
 find nothing -- a generic fallback that takes the largest block of paragraphs.
@@ -14,8 +14,8 @@ from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 
-from crawler.dates import find_text_date
-from crawler.text import normalize_line
+from crawler.extraction.dates import find_text_date
+from crawler.extraction.text import normalize_line
 
 #: never article text, whatever the site
 DEFAULT_BODY_EXCLUDE_NO_FIGURES = (

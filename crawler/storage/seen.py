@@ -8,7 +8,7 @@ output), so this is the same idea on the async APIs:
   backfills resumed with ``JOBDIR`` (so a killed job does not fetch again what it archived).
 * URLs become "seen" only once their item has been archived or left out for a reason that
   will not change (a duplicate of an archived article: :class:`crawler.items.Handled`; a
-  media page: :class:`crawler.page.NotAnArticle`), through the ``item_scraped``/``item_dropped``
+  media page: :class:`crawler.extraction.page.NotAnArticle`), through the ``item_scraped``/``item_dropped``
   signals -- so a crash before the archive write means the article is fetched again next
   time, never lost. An invalid or undated item, or one outside a backfill's range, stays
   unseen. An off-topic one is recorded with the tagger's version instead
@@ -19,8 +19,8 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy import signals
 
-from crawler.archive import Archive
 from crawler.items import Handled
+from crawler.storage.archive import Archive
 
 
 class SeenStoreMiddleware:

@@ -3,7 +3,7 @@
 Enabled by ``MIRROR_ADDRESS = "127.0.0.1:PORT"`` (``NotConfigured`` when unset) together
 with this entry in ``DOWNLOADER_MIDDLEWARES``::
 
-    "crawler.mirror.MirrorMiddleware": 950,
+    "tests.mirror_middleware.MirrorMiddleware": 950,
 
 A request for ``https://baoquocte.vn/a-1.html?p=2`` is fetched from
 ``http://127.0.0.1:PORT/https/baoquocte.vn/a-1.html?p=2`` (:func:`to_mirror`; the mirror

@@ -8,7 +8,9 @@ only ``meta["allow_offsite"]`` lets a request leave the spider's ``allowed_domai
 """
 from __future__ import annotations
 
-from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware as ScrapyOffsiteMiddleware
+from scrapy.downloadermiddlewares.offsite import (
+    OffsiteMiddleware as ScrapyOffsiteMiddleware,
+)
 
 
 class OffsiteMiddleware(ScrapyOffsiteMiddleware):

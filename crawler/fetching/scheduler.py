@@ -18,7 +18,7 @@ queue without ``info.json`` is read from its first, stale record.
 
 Nothing is lost by discarding: in this project the archive is the checkpoint. A resumed job
 re-reads its discovery pages (``dont_filter``) and the seen-store skips every article
-already archived (crawler.incremental, spiders.base), so every request the discarded queue
+already archived (crawler.storage.seen, spiders.base), so every request the discarded queue
 held is made again if it is still needed. After a clean stop (Ctrl-C once) the queue is
 resumed as Scrapy does it.
 """

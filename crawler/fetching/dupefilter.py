@@ -4,7 +4,7 @@ Scrapy's RFPDupeFilter appends fingerprints to ``JOBDIR/requests.seen`` through 
 file; after a SIGKILL some of those lines describe requests whose items never reached the
 archive, and a resumed job would skip them for good. Here in-run dedup stays in memory,
 and what survives a run is the archive's seen-store, which is written only after the
-archive commit (crawler.incremental).
+archive commit (crawler.storage.seen).
 """
 from scrapy.dupefilters import RFPDupeFilter
 

@@ -10,7 +10,7 @@ Two bases, one per kind of input:
   replays). The text carries no tags, so each site declares line rules instead.
 
 A site module (``spiders/<site>.py``) subclasses both and declares its knowledge field by
-field; everything site-independent lives here and in :mod:`crawler.extract`.
+field; everything site-independent lives here and in :mod:`crawler.extraction.layers`.
 """
 from __future__ import annotations
 
@@ -21,13 +21,22 @@ from typing import Iterable
 from parsel import Selector
 
 from crawler import extract
-from crawler.dates import find_text_date
-from crawler.items import ArticleItem, new_item
-from crawler.text import (
-    detect_language, is_numbered_alt, is_photo_caption, is_running_text, is_table_caption, is_vietnamese,
-    looks_like_headline, normalize_line, normalize_text, strip_table_pipes, word_count,
+from crawler.extraction.dates import find_text_date
+from crawler.extraction.text import (
+    detect_language,
+    is_numbered_alt,
+    is_photo_caption,
+    is_running_text,
+    is_table_caption,
+    is_vietnamese,
+    looks_like_headline,
+    normalize_line,
+    normalize_text,
+    strip_table_pipes,
+    word_count,
 )
-from crawler.urls import canonicalize
+from crawler.extraction.urls import canonicalize
+from crawler.items import ArticleItem, new_item
 
 
 class ParseError(ValueError):

@@ -11,8 +11,8 @@ without holding a download slot; total waiting is counted in ``retry/backoff_sec
 from __future__ import annotations
 
 import random
-from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware

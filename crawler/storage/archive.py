@@ -5,7 +5,7 @@ Layout under ``ARCHIVE_DIR``::
     archive.sqlite3               articles, seen-store, run statistics (WAL mode)
     jsonl/<site>/<YYYY-MM>.jsonl  one line per article, partitioned by publication month
     jsonl/<site>/undated.jsonl    articles whose date could not be read
-    warc/                         WARC recordings of live crawls (crawler.warc)
+    warc/                         WARC recordings of live crawls (crawler.fetching.warc)
 
 Why this order of writes: a row is committed to SQLite (flagged ``jsonl_written=0``)
 before its JSON line is appended, and the flag is cleared in the next transaction. A

@@ -1,0 +1,1 @@
+"""baohatinh: one package per site (rules -> text/page -> spider)."""

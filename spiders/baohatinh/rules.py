@@ -1,0 +1,89 @@
+"""baohatinh: the site's rules as data -- selectors, labels, URL patterns, limits."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extraction.text import (
+    word_count,
+)
+
+SITE = "baohatinh.vn"
+LANGUAGES = ("vi",)
+HOME = "https://baohatinh.vn"
+#: "(Baohatinh.vn) - " at the start of the sapo
+LEAD_PREFIX_RE = re.compile(r"^\(\s*Baohatinh(?:\.vn)?\s*\)\s*[-–—:]?\s*", re.IGNORECASE)
+#: the labels that start the related-articles block after the body
+END_LABELS = frozenset({"đọc thêm", "tin liên quan", "bài liên quan", "xem thêm", "tin cùng chuyên mục",
+                        "cùng chuyên mục", "tin khác"})
+#: an inline related link written as one paragraph: "Xem thêm: <headline of another article>"
+LABELLED_LINK_RE = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|tin cùng chuyên mục)\s*[:：>»]+\s*(?P<rest>\S.*)$",
+                               re.IGNORECASE)
+#: the labels of the block of related cards that closes the page (never an inline box when no
+#: other label follows them): "Đọc thêm" in the real dumps
+CLOSING_LABELS = frozenset({"đọc thêm", "tin cùng chuyên mục", "cùng chuyên mục", "tin khác"})
+DATE_LINE_RE = re.compile(r"^(?:(?:Thứ\s+\w+|Chủ\s+nhật),?\s*)?\d{1,2}/\d{1,2}/\d{4}(?:\s*[-|,]?\s*\d{1,2}:\d{2})?"
+                           r"(?:\s*\(GMT[+-]\d+\))?$", re.IGNORECASE)
+#: a caption's photo credit without parentheses at its end: "… tại buổi tiếp. Ảnh: Ngọc Loan",
+#: "Ảnh: Thu Hà" on its own line; the credit is a short name, never a clause
+_TRAILING_CREDIT_RE = re.compile(
+    r"(?:^|[.!?…”\")]\s+|\s[-–]\s)(?:ảnh|ảnh\s+minh\s+họa|ảnh\s+tư\s+liệu|video|đồ\s*họa|clip)\s*[:：]"
+    r"\s*(?P<who>[^.!?:;]{1,60})$", re.IGNORECASE)
+#: a body paragraph that opens with an adverbial clause ("Dịp này, …", "Tại buổi làm việc, …")
+CLAUSE_OPENING_RE = re.compile(r"^(?:\S+\s+){0,3}\S+,")
+#: a news dateline sits in the opening words of its paragraph ("Sáng 18/12, …",
+#: "Trong khuôn khổ chuyến thăm, chiều 18/12, …"); a date deep in a sentence is an event's
+DATELINE_REACH = 60
+#: a full date before this year in running text is history, not the article's date (the
+#: site's web archive starts in the 2000s)
+MIN_TEXT_YEAR = 2005
+YEAR_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def is_credit_caption(line: str) -> bool:
+    """A caption that ends with (or is only) an unparenthesized photo credit."""
+    m = _TRAILING_CREDIT_RE.search(line)
+    return bool(m) and word_count(m["who"]) <= 6 and word_count(line) <= 60
+
+
+#: the longest caption sentence, in words (Vietnamese words are syllables: "Đồng chí Nguyễn Hồng Lĩnh -
+#: Phó Bí thư Thường trực Tỉnh ủy, Chủ tịch HĐND tỉnh trao quà cho …" is a 35-word caption)
+CAPTION_MAX_WORDS = 40
+
+
+def is_link_headline(text: str) -> bool:
+    """The headline of a linked article: short, not a sentence (a question mark is allowed)."""
+    return 0 < word_count(text) <= 30 and not text.rstrip().endswith((".", "…"))
+
+
+#: the media sections: their pages (video players, e-magazine layouts) are not articles [C]
+MEDIA_SECTIONS = ("tv", "video", "short-video", "podcast", "epaper", "multimedia", "emagazine")
+_MEDIA = "|".join(MEDIA_SECTIONS)
+#: article pages: ``/<slug>-post<ID>.html`` on the main host or the daihoidang.baohatinh.vn event
+#: subdomain (same URL scheme [C]), outside the media sections [C]
+ARTICLE_URL_RE = re.compile(
+    r"^https?://(?:www\.|daihoidang\.)?baohatinh\.vn/"
+    rf"(?!(?:{_MEDIA})/)"
+    r"(?:[\w-]+/)*[\w-]+-post\d+\.html(?:[?#].*)?$"
+)
+MEDIA_PATH_RE = re.compile(rf"^/(?:{_MEDIA})(?:/|$)", re.IGNORECASE)
+#: "Bài và ảnh:", "Tác giả:" ... before a byline
+BYLINE_LABEL_RE = re.compile(r"^(?:bài\s*(?:và|,|&|\+)?\s*ảnh|bài|tác giả|thực hiện|nhóm thực hiện)\s*[:：]\s*",
+                              re.IGNORECASE)
+#: "Ảnh: Thiên Vỹ" -- a photo credit written as a paragraph (not a byline)
+PHOTO_CREDIT_RE = re.compile(r"^(?:ảnh|video|đồ\s*họa|clip)\s*[:：]", re.IGNORECASE)
+VISIBLE_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}")
+#: a byline that is the paper itself (JSON-LD publisher-as-author, meta author)
+SITE_NAMES = frozenset({"báo hà tĩnh", "baohatinh", "baohatinh.vn", "báo hà tĩnh điện tử"})
+HOME_CRUMBS = frozenset({"trang chủ", "home", ""})
+#: nodes inside which a date or byline belongs to another article (related boxes, cards)
+OTHER_ARTICLE = ("contains(@class,'related') or contains(@class,'story') or self::aside or self::footer"
+                  " or self::nav or (self::header and not(.//h1))")
+#: boxes whose breadcrumb-like links are another article's (a trail may sit in a ``<nav>``)
+NOT_THIS_TRAIL = "contains(@class,'related') or contains(@class,'story') or self::footer or self::aside"
+#: a date or byline element in an unknown layout: the first one after the headline
+NEAR_TITLE = "(//h1)[1]/following::*[contains(@class,'{0}')][not(ancestor-or-self::*[{1}])][position() <= 12]"
+#: "Minh Anh (tổng hợp)", "Thu Trang (theo TTXVN)": a note after the name
+PAREN_TAIL_RE = re.compile(r"\s*\([^()]*\)\s*$")
+#: a date or time after the name in a byline box ("Thu Hà | 13/03/2024 10:30")
+DATE_TAIL_RE = re.compile(r"\s*[|•·,–-]?\s*(?:\d{1,2}\s*[:h]\s*\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b.*$", re.DOTALL)

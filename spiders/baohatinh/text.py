@@ -1,0 +1,167 @@
+"""baohatinh: the text-dump parser (a page saved as text -> ArticleItem)."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from crawler.extraction.dates import find_text_date
+from crawler.extraction.page import TextArticle
+from crawler.extraction.text import (
+    is_running_text,
+    looks_like_headline,
+    looks_like_name,
+    split_authors,
+    word_count,
+)
+from spiders.baohatinh.rules import (
+    CAPTION_MAX_WORDS,
+    CLAUSE_OPENING_RE,
+    CLOSING_LABELS,
+    DATE_LINE_RE,
+    DATELINE_REACH,
+    END_LABELS,
+    LABELLED_LINK_RE,
+    LANGUAGES,
+    LEAD_PREFIX_RE,
+    MIN_TEXT_YEAR,
+    PAREN_TAIL_RE,
+    SITE,
+    YEAR_RE,
+    is_credit_caption,
+    is_link_headline,
+)
+
+
+def _is_caption_sentence(line: str) -> bool:
+    """The one-sentence line under a photo ("Quang cảnh buổi làm việc.")."""
+    text = line.strip()
+    if not text or word_count(text) > CAPTION_MAX_WORDS or text.startswith(("“", '"', "-", "+", "•")):
+        return False
+    if re.search(r"[.!?…]\s+\S", text):  # two sentences: a paragraph
+        return False
+    if is_running_text(text):
+        return False
+    return not CLAUSE_OPENING_RE.match(text)
+
+
+class BaohatinhText(TextArticle):
+    site = SITE
+    languages = LANGUAGES
+
+    @classmethod
+    def recognize(cls, text: str) -> bool:
+        return any(LEAD_PREFIX_RE.match(line.strip()) for line in text.split("\n")[:40])
+
+    @staticmethod
+    def _related_block_end(lines: list[str], start: int, stop: int, title: str | None = None) -> int | None:
+        """Where an inline related box opened by the label at ``start`` ends (the index of the
+        first line after its headlines), or None when the label opens the trailing block of
+        related cards (their headline repeated: thumbnail alt + link) that closes the article.
+
+        The last label of the dump opens the closing block when it is one of :data:`CLOSING_LABELS`
+        or when a card (a headline twice, not the article's own title: two photos in a row) follows
+        anywhere after it: its first card may have no thumbnail ("Title", summary, "Title", "Title"...)."""
+        later = [k for k in range(start + 1, stop) if lines[k].casefold().strip(" :") in END_LABELS]
+        if not later:
+            if lines[start].casefold().strip(" :") in CLOSING_LABELS:
+                return None
+            if any(lines[k] == lines[k + 1] != title for k in range(start + 1, stop - 1)):
+                return None
+        j = start + 1
+        while j < stop and j <= start + 4:
+            if j + 1 < stop and lines[j] == lines[j + 1]:
+                return None  # cards: "Title", "Title", summary...
+            if not looks_like_headline(lines[j], 30):
+                break
+            j += 1
+        if j == start + 1 or j >= stop:
+            return None  # nothing but headlines to the end: the trailing block
+        return j
+
+    @cached_property
+    def layout(self) -> dict:
+        lines = self.lines
+        sapo = next(i for i, line in enumerate(lines) if LEAD_PREFIX_RE.match(line))
+        head = lines[:sapo]
+        day = next((line for line in head if DATE_LINE_RE.match(line)), None)
+        head = [line for line in head if line != day]
+        title = next((line for line in head if looks_like_headline(line)), head[0] if head else None)
+        after_title = head[head.index(title) + 1:] if title in head else []
+        authors = [a for line in after_title if looks_like_name(line) for a in split_authors(line)]
+        body: list[str] = []
+        i = sapo + 1
+        while i < len(lines):
+            if lines[i].casefold().strip(" :") in END_LABELS:
+                resume = self._related_block_end(lines, i, len(lines), title)
+                if resume is None:
+                    break
+                i = resume  # an inline "Tin liên quan" box: its label and headlines go
+                continue
+            body.append(lines[i])
+            i += 1
+        # a trailing byline, possibly with a note after the name ("Thu Hà (thực hiện)", "Minh Anh (tổng hợp)")
+        name = PAREN_TAIL_RE.sub("", body[-1]) if body else ""
+        if not authors and name and word_count(name) <= 6 and looks_like_name(name):
+            body.pop()
+            authors = split_authors(name)
+        return {"title": title, "lead": LEAD_PREFIX_RE.sub("", lines[sapo]).strip() or None,
+                "body": body, "day": day, "authors": authors}
+
+    def clean_body(self, lines: list[str]) -> list[str]:
+        """Before the shared rules: a related card inside the body (its headline twice: thumbnail
+        alt + link), captions ending with a photo credit, and the one-sentence caption right
+        under a photo (the title repeated as its alt)."""
+        title = self.title()
+        kept: list[str] = []
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            if (i + 1 < len(lines) and lines[i + 1] == line and line != title
+                    and looks_like_headline(line, 30)):
+                i += 2
+                continue
+            if is_credit_caption(line):
+                i += 1
+                continue
+            labelled = LABELLED_LINK_RE.match(line)
+            if labelled and is_link_headline(labelled["rest"]):
+                i += 1  # "Xem thêm: <headline>", an inline related link
+                continue
+            if line == title and i + 1 < len(lines) and is_credit_caption(lines[i + 1]):
+                i += 2  # a photo (its alt) and its credited caption: the photo ends there
+                continue
+            kept.append(line)
+            if line == title and i + 1 < len(lines) and lines[i + 1] != title \
+                    and _is_caption_sentence(lines[i + 1]):
+                i += 2
+                continue
+            i += 1
+        return super().clean_body(kept)
+
+    def date(self):
+        """The date line; else the dateline that opens a paragraph ("Sáng 18/12, …"); else the
+        first date in the story that is not history (a full date before the web era)."""
+        if self.layout.get("day"):
+            return self.layout["day"], "page"
+        paras = (self.body() or "").split("\n\n")
+        fallback = None
+        for para in paras:
+            rest, offset = para, 0
+            while rest:
+                raw = find_text_date(rest, self.page_language)
+                if not raw:
+                    break
+                at = rest.find(raw)
+                digits = re.search(r"\d", raw)
+                pos = offset + max(at, 0) + (digits.start() if digits else 0)
+                years = [int(y) for y in YEAR_RE.findall(raw)]
+                historic = any(y < MIN_TEXT_YEAR for y in years)
+                if not historic:
+                    if pos <= DATELINE_REACH:
+                        return raw, "text"
+                    if fallback is None:
+                        fallback = raw
+                cut = max(at, 0) + len(raw)
+                rest, offset = rest[cut:], offset + cut
+        return (fallback, "text") if fallback else (None, None)

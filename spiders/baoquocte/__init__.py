@@ -1,0 +1,1 @@
+"""baoquocte: one package per site (rules -> text/page -> spider)."""

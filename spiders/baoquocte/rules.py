@@ -1,0 +1,68 @@
+"""baoquocte: the site's rules as data -- selectors, labels, URL patterns, limits."""
+
+from __future__ import annotations
+
+import re
+
+SITE = "baoquocte.vn"
+LANGUAGES = ("vi", "en")
+HOME = "https://baoquocte.vn"
+LEAD_PREFIX_RE = re.compile(r"^(?:TGVN|TG&VN|WVR)\s*[.:\-–]\s*")
+#: the follow-on-Google-News widget; the English edition words it "Follow Baoquocte.vn on"
+FOLLOW_WIDGET_RE = re.compile(r"^(?:Theo dõi|Follow)\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN|WVR|(?:the )?World (?:and|&) Vietnam Report)\b",
+                              re.IGNORECASE)
+#: the follow widget and whatever follows it, inside a longer text (a sapo that nests the widget)
+FOLLOW_ANYWHERE = re.compile(r"\s*(?:Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)|Follow\s+Baoquocte\.vn\s+on)\b.*$",
+                              re.IGNORECASE | re.DOTALL)
+DATE_LINE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+#: the English edition's date line may name the month ("December 04, 2023 | 20:15", "4 December 2023")
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+MONTH_DATE_RE = re.compile(rf"\b(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}})\b",
+                           re.IGNORECASE)
+#: separators a date box puts around its date ("23/12/2023 09:15 |")
+DATE_BOX_EDGES = " |•·-–"
+RELATED_LABELS = frozenset({"tin liên quan", "bài liên quan", "related news", "related articles", "xem thêm",
+                            "read more", "see more"})
+END_LABELS = frozenset({"tin cùng chuyên mục", "bài viết cùng chuyên mục", "cùng chuyên mục", "tin bài liên quan",
+                        "tin khác", "tin bài khác", "bình luận", "gửi bình luận", "ý kiến bạn đọc", "tin mới nhất",
+                        "đọc nhiều", "other news", "more news", "most read", "comments", "your comment",
+                        "same category", "in the same category", "latest news", "most viewed"})
+#: footer lines: the text after them is never the article (copyright, publisher, licence)
+#: (short lines only, see _is_footer)
+FOOTER_RE = re.compile(r"^(?:©\s*(?:\d{4}\s*)?(?:bản quyền|báo|tg&vn|thế giới|the world|world and vietnam|baoquocte|copyright)"
+                       r"|copyright\b|bản quyền thuộc|giấy phép (?:số|hoạt động)|tổng biên tập\s*:|editor[- ]in[- ]chief\s*:)"
+                       r"|\bcơ quan chủ quản\s*:"
+                       # the paper's name alone on a line: the footer's masthead
+                       r"|^(?:báo\s+)?(?:thế giới (?:và|&) việt nam|tg&vn)\s*$|^(?:the\s+)?world (?:and|&) vietnam report\s*$",
+                       re.IGNORECASE)
+#: the paper's own name in a footer line ("© Copyright en.baoquocte.vn", "Báo Thế giới & Việt Nam")
+OWN_NAME_RE = re.compile(r"baoquocte\.vn|thế giới (?:và|&) việt nam|tg&vn|world (?:and|&) vietnam report", re.IGNORECASE)
+#: a hashtag line of the tag box ("#Bộ trưởng Bùi Thanh Sơn"): a tag, never article text
+HASHTAG_RE = re.compile(r"^#\s*(?P<tag>[^#\s][^#]{0,80}?)\s*$")
+#: a related-news item as a text extractor writes it: the linked thumbnail's alt/title, then the
+#: link text -- the same headline twice on one line ("Title Title")
+DOUBLED_RE = re.compile(r"^(?P<t>.{8,}?)\s+(?P=t)\s*$")
+#: the old layout's related item: the article slug folded to ASCII words, then the headline
+SLUG_ALT_RE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+){2,} (?=[^\W\d_a-z])")
+#: vietnam.vn's source line ("Báo Quốc TếBáo Quốc Tế23/12/2023"): a republication, not this site's page
+REPUBLISHED_SOURCE_RE = re.compile(r"^(?P<name>\D{2,80}?)(?P=name)\s*\d{1,2}/\d{1,2}/\d{4}$")
+#: a line of lowercase ASCII words only: the old layout's alt text (the slug's words); Vietnamese prose has diacritics
+ASCII_ALT_RE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+){3,}$")
+#: article pages: ``/<slug>-<ID>.html`` [C]
+ARTICLE_URL_RE = re.compile(r"^https?://(?:www\.)?baoquocte\.vn/(?:[\w-]+/)*[\w-]+-\d+\.html(?:[?#].*)?$")
+#: "dd/mm/yyyy" somewhere in a short text (both date forms carry it)
+VISIBLE_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+OTHER_ARTICLE = ("contains(@class,'bx-listing') or contains(@class,'related') or contains(@class,'__MB_ARTICLE_A')"
+                  " or contains(@class,'article-relation') or self::aside or self::footer or self::nav"
+                  " or (self::header and not(.//h1))")
+NEAR_TITLE = "(//h1)[1]/following::*[contains(@class,'{0}')][not(ancestor-or-self::*[{1}])][position() <= 12]"
+SITE_NAMES = frozenset({"báo thế giới và việt nam", "báo thế giới & việt nam", "tg&vn", "baoquocte.vn",
+                         "báo quốc tế", "thế giới và việt nam"})
+BYLINE_LABEL_RE = re.compile(r"^(?:bài\s*(?:và|,|&|\+)?\s*ảnh|bài|tác giả|thực hiện)\s*[:：]\s*", re.IGNORECASE)
+#: inline block elements of the sapo that are not its own text (widgets, related links, images)
+LEAD_OWN_TEXT = ("./text() | ./*[not(self::div or self::table or self::ul or self::ol or self::iframe"
+                  " or self::script or self::style or self::figure or self::img)]//text()")
+#: "Minh Anh (tổng hợp)", "Thu Trang (theo TTXVN)": a note after the name
+PAREN_TAIL_RE = re.compile(r"\s*\([^()]*\)\s*$")
+#: a date or time after the name in a byline box ("Thu Hà | 13/03/2024 10:30")
+DATE_TAIL_RE = re.compile(r"\s*[|•·,–-]?\s*(?:\d{1,2}\s*[:h]\s*\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b.*$", re.DOTALL)

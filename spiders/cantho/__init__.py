@@ -1,0 +1,1 @@
+"""cantho: one package per site (rules -> text/page -> spider)."""

@@ -1,0 +1,1 @@
+"""vietnamvn: one package per site (rules -> text/page -> spider)."""
