@@ -20,7 +20,7 @@ from typing import Iterable
 
 from parsel import Selector
 
-from crawler import extract
+from crawler.extraction import layers
 from crawler.extraction.dates import find_text_date
 from crawler.extraction.text import (
     detect_language,
@@ -30,13 +30,33 @@ from crawler.extraction.text import (
     is_table_caption,
     is_vietnamese,
     looks_like_headline,
+    looks_like_name,
     normalize_line,
     normalize_text,
+    split_authors,
     strip_table_pipes,
     word_count,
 )
 from crawler.extraction.urls import canonicalize
 from crawler.items import ArticleItem, new_item
+
+#: a link text this long may be a headline (menu links are shorter)
+LINK_TEXT_MIN_WORDS = 4
+#: a block opening with the sapo prefix must be this long to be the sapo, not a label
+LEAD_BLOCK_MIN_WORDS = 8
+#: the most words of a byline paragraph, and of one author's name
+BYLINE_MAX_WORDS = 5
+AUTHOR_MAX_WORDS = 6
+#: a visible date is a short text ("10:00 | 08/11/2020"), never a sentence
+DATE_TEXT_MAX_CHARS = 80
+#: dd/mm/yyyy or ISO, as the Vietnamese CMSs show dates
+NUMERIC_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}")
+#: the element right after the headline whose class holds a word ({0}), outside other articles ({1})
+NEAR_TITLE = "(//h1)[1]/following::*[contains(@class,'{0}')][not(ancestor-or-self::*[{1}])][position() <= 12]"
+#: "Minh Anh (tổng hợp)", "Thu Trang (theo TTXVN)": a note after the name
+PAREN_TAIL_RE = re.compile(r"\s*\([^()]*\)\s*$")
+#: a date or time after the name in a byline box ("Thu Hà | 13/03/2024 10:30")
+DATE_TAIL_RE = re.compile(r"\s*[|•·,–-]?\s*(?:\d{1,2}\s*[:h]\s*\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b.*$", re.DOTALL)
 
 
 class ParseError(ValueError):
@@ -101,7 +121,9 @@ class BasePage:
 
 
 class HtmlArticle(BasePage):
-    """Layered HTML extraction. Site subclasses fill in the ``*_css`` declarations."""
+    """Layered HTML extraction, field by field. A site states its differences as data: the
+    ``*_css`` selectors, label patterns, the XPath of boxes that belong to other articles, the
+    order of the date layers; the layers themselves live here, once."""
 
     title_css: tuple[str, ...] = ()
     lead_css: tuple[str, ...] = ()
@@ -114,6 +136,28 @@ class HtmlArticle(BasePage):
     title_suffix_re: re.Pattern | None = None  # " - Báo Hà Tĩnh" and the like
     lead_prefix_re: re.Pattern | None = None  # "(Baohatinh.vn) - " and the like
     article_url_re: re.Pattern | None = None  # the site's article URLs (for is_other_article_link)
+    #: XPath condition of the boxes inside which a byline or a date is another article's
+    #: (related boxes, cards, page furniture)
+    other_article_xpath: str = "self::aside or self::footer or self::nav"
+    #: the label before the names in a byline ("Bài:", "Tác giả:", "Bài và ảnh:")
+    byline_label_re: re.Pattern | None = None
+    #: a byline box whose first line is the name and the next ones the author's title
+    #: ("Nguyên Đại sứ ..."), and whose name may be followed by "/ agency"
+    byline_first_line: bool = False
+    #: words of the class of an element after the headline that holds the byline when the
+    #: declared selectors find none (a changed layout)
+    byline_near_title: tuple[str, ...] = ("author",)
+    #: the most words a byline paragraph may have (a name, or a few names)
+    byline_max_words: int = BYLINE_MAX_WORDS
+    #: names the paper itself goes by: a publisher given as the author is no byline
+    site_names: frozenset[str] = frozenset()
+    #: what a visible date looks like ("23/12/2023 09:15", "December 04, 2023"), for the dates
+    #: found after the headline and to tell a byline from a date
+    visible_date_res: tuple[re.Pattern, ...] = (NUMERIC_DATE_RE,)
+    #: the site's own date layers, tried in this order before the generic ones (:meth:`date`):
+    #: ``jsonld``, ``meta`` (article:published_time...), ``time`` (``<time datetime>`` outside
+    #: other articles), ``visible`` (the date text after the headline)
+    date_layers: tuple[str, ...] = ()
 
     def __init__(self, response):
         self.response = response
@@ -124,17 +168,17 @@ class HtmlArticle(BasePage):
 
     @cached_property
     def jsonld(self) -> dict:
-        return extract.jsonld_article(self.sel)
+        return layers.jsonld_article(self.sel)
 
     def meta(self, *names: str) -> str | None:
-        return extract.meta(self.sel, *names)
+        return layers.meta(self.sel, *names)
 
     @cached_property
     def _link_hrefs(self) -> dict[str, list[str]]:
         """The hrefs of each link text of 4+ words on the page (menu links have fewer)."""
         out: dict[str, list[str]] = {}
-        for href, text in extract.link_texts(self.sel):
-            if text and word_count(text) >= 4:
+        for href, text in layers.link_texts(self.sel):
+            if text and word_count(text) >= LINK_TEXT_MIN_WORDS:
                 out.setdefault(text, []).append(href)
         return out
 
@@ -146,7 +190,7 @@ class HtmlArticle(BasePage):
             return False
         here = self.canonical_url()
         for href in hrefs:
-            url = extract.safe_urljoin(self.response, href)
+            url = layers.safe_urljoin(self.response, href)
             if self.article_url_re.match(url) and self.canonicalize(url) != here:
                 return True
         return False
@@ -154,12 +198,23 @@ class HtmlArticle(BasePage):
     def first_text(self, css: Iterable[str]) -> str | None:
         for query in css:
             for node in self.sel.css(query):
-                text = normalize_line(" ".join(extract.text_nodes(node)))
+                text = normalize_line(" ".join(layers.text_nodes(node)))
                 if text:
                     return text
         return None
 
+    def node_text(self, node) -> str | None:
+        return normalize_line(" ".join(node.css("::text").getall()))
+
+    # --- title and lead (computed once: the body and the byline rules ask for them too) -------
     def title(self) -> str | None:
+        return self._title
+
+    @cached_property
+    def _title(self) -> str | None:
+        return self.extract_title()
+
+    def extract_title(self) -> str | None:
         value = (self.first_text(self.title_css) or self.jsonld.get("headline")
                  or self.meta("og:title", "twitter:title") or self.first_text(("h1",)))
         value = normalize_line(value)
@@ -168,6 +223,13 @@ class HtmlArticle(BasePage):
         return value or None
 
     def lead(self) -> str | None:
+        return self._lead
+
+    @cached_property
+    def _lead(self) -> str | None:
+        return self.extract_lead()
+
+    def extract_lead(self) -> str | None:
         value = self.first_text(self.lead_css)
         if not value:
             value = self.jsonld.get("description") or self.meta("description", "og:description")
@@ -176,16 +238,27 @@ class HtmlArticle(BasePage):
             value = self.lead_prefix_re.sub("", value).strip()
         return value or None
 
+    def prefixed_lead_block(self, tidy=lambda text: text) -> str | None:
+        """A changed layout without sapo markup or meta: the first block that opens with the
+        site's sapo prefix ("(Baohatinh.vn) - ", "TGVN. ") is the sapo, prefix removed."""
+        if self.lead_prefix_re is None:
+            return None
+        for node in self.sel.xpath("//p | //h2 | //h3 | //div[not(*)] | //div[not(div or p or table)]"):
+            text = self.node_text(node)
+            if text and self.lead_prefix_re.match(text) and word_count(text) >= LEAD_BLOCK_MIN_WORDS:
+                return self.lead_prefix_re.sub("", tidy(text)).strip() or None
+        return None
+
     @cached_property
     def body_paragraphs(self) -> list[str]:
-        exclude = extract.DEFAULT_BODY_EXCLUDE + tuple(self.body_exclude_css)
+        exclude = layers.DEFAULT_BODY_EXCLUDE + tuple(self.body_exclude_css)
         for query in self.body_css:
             nodes = self.sel.css(query)
             if nodes:
-                paras = extract.paragraphs(nodes[0], exclude)
+                paras = layers.paragraphs(nodes[0], exclude)
                 if paras:
                     return self.clean_paragraphs(paras)
-        return self.clean_paragraphs(extract.largest_block(self.sel, exclude))
+        return self.clean_paragraphs(layers.largest_block(self.sel, exclude))
 
     def clean_paragraphs(self, paras: list[str]) -> list[str]:
         """Site hook: drop caption-like or boilerplate paragraphs the selectors cannot see."""
@@ -195,18 +268,65 @@ class HtmlArticle(BasePage):
     def body(self) -> str | None:
         return normalize_text("\n\n".join(self.body_paragraphs))
 
+    # --- byline ---------------------------------------------------------------------------
+    def byline_names(self, text: str) -> str:
+        """A byline's text without its label (and, for first-line bylines, without "/ agency")."""
+        if self.byline_label_re is not None:
+            text = self.byline_label_re.sub("", text)
+        return text.split("/")[0] if self.byline_first_line else text
+
+    def is_byline(self, text: str) -> bool:
+        """A short block that is only a name ("Thu Hà", "Bài và ảnh: Thiên Vỹ"), never a date."""
+        name = self.byline_names(text).strip()
+        return (0 < word_count(name) <= self.byline_max_words and looks_like_name(name)
+                and not any(r.search(name) for r in self.visible_date_res))
+
+    def _byline_text(self, node) -> str | None:
+        if self.byline_first_line:
+            lines = [t for t in (normalize_line(x) for x in node.css("::text").getall()) if t]
+            return lines[0] if lines else None
+        return self.node_text(node)
+
+    def tail_byline(self) -> list[str]:
+        """Site hook: names of a byline written as the body's last short block."""
+        return []
+
     def authors(self) -> list[str]:
-        names = [normalize_line(" ".join(n.css("::text").getall())) for q in self.author_css for n in self.sel.css(q)]
-        names = [n for n in names if n]
+        """The byline boxes the site declares (the first selector that finds names wins), else
+        the structured authors that are not the paper itself, else a byline closing the body,
+        else an element classed like a byline right after the headline; names only."""
+        names: list[str] = []
+        for query in self.author_css:
+            for node in self.sel.css(query):
+                if node.xpath(f"ancestor::*[{self.other_article_xpath}]"):
+                    continue
+                text = self._byline_text(node)
+                if text:
+                    names.extend(split_authors(DATE_TAIL_RE.sub("", self.byline_names(text))))
+            if names:
+                break
         if not names:
-            names = extract.jsonld_authors(self.jsonld) or [a for a in [self.meta("author", "article:author")] if a]
+            names = layers.jsonld_authors(self.jsonld) or [a for a in [self.meta("author", "article:author")] if a]
+            names = [n for n in names if n.casefold() not in self.site_names]
+        if not names:
+            names = self.tail_byline()
+        for word in self.byline_near_title if not names else ():
+            for node in self.sel.xpath(NEAR_TITLE.format(word, self.other_article_xpath))[:1]:
+                text = self._byline_text(node)
+                if text and self.is_byline(text):
+                    names = split_authors(self.byline_names(text))
+            if names:
+                break
         out: list[str] = []
         for name in names:
-            name = name.split("/")[0].strip()
-            if name and name not in out and not name.startswith("http"):
+            name = PAREN_TAIL_RE.sub("", name.split("/")[0]).strip(" .-–:")
+            # a byline box may also hold a date, a label or a "follow" button: keep names only
+            if (name and name not in out and not name.startswith("http") and not any(c.isdigit() for c in name)
+                    and word_count(name) <= AUTHOR_MAX_WORDS and looks_like_name(name)):
                 out.append(name)
         return out
 
+    # --- date -----------------------------------------------------------------------------
     def structured_date(self) -> tuple[str | None, str | None]:
         """The structured layers of :meth:`date`: JSON-LD, then meta, then ``<time datetime>``."""
         if self.jsonld.get("datePublished"):
@@ -220,17 +340,50 @@ class HtmlArticle(BasePage):
             return value.strip(), "meta"
         return None, None
 
+    def visible_date(self) -> str | None:
+        """The date text the page shows: the declared date elements, else an element classed
+        ``time``/``date`` after the headline (a changed layout); never another article's."""
+        candidates = [node for q in self.date_css for node in self.sel.css(q)]
+        for word in ("time", "date"):
+            candidates.extend(self.sel.xpath(NEAR_TITLE.format(word, self.other_article_xpath)))
+        for node in candidates:
+            if node.xpath(f"ancestor-or-self::*[{self.other_article_xpath}]"):
+                continue
+            text = self.node_text(node)
+            if text and len(text) <= DATE_TEXT_MAX_CHARS and any(r.search(text) for r in self.visible_date_res):
+                return text.strip(" |").strip()
+        return None
+
+    def _date_layer(self, name: str) -> tuple[str | None, str]:
+        if name == "jsonld":
+            value = self.jsonld.get("datePublished")
+            return (str(value) if value else None), "jsonld"
+        if name == "meta":
+            return self.meta("article:published_time", "datePublished", "pubdate", "og:published_time"), "meta"
+        if name == "time":
+            value = self.sel.xpath(f"//time[@datetime][not(ancestor::*[{self.other_article_xpath}])]/@datetime").get()
+            return (value.strip() if value and value.strip() else None), "meta"
+        if name == "visible":
+            return self.visible_date(), "page"
+        raise ValueError(f"unknown date layer {name!r}")
+
     def date(self) -> tuple[str | None, str | None]:
+        """The site's own layers (:attr:`date_layers`), then structured data, the declared date
+        text, a dateline in the story, a date in the URL, and what discovery saw."""
+        for layer in self.date_layers:
+            raw, source = self._date_layer(layer)
+            if raw:
+                return raw, source
         raw, source = self.structured_date()
         if raw:
             return raw, source
         value = self.first_text(self.date_css)
         if value:
             return value, "page"
-        value = extract.text_date(self.body() or "", self.language() or self.languages[0])
+        value = layers.text_date(self.body() or "", self.language() or self.languages[0])
         if value:
             return value, "text"
-        value = extract.url_date(self.url)
+        value = layers.url_date(self.url)
         if value:
             return value, "url"
         for source in ("sitemap", "listing"):
@@ -240,7 +393,7 @@ class HtmlArticle(BasePage):
         return None, None
 
     def language(self) -> str | None:
-        lang = extract.html_lang(self.sel) or self.meta("og:locale", "content-language")
+        lang = layers.html_lang(self.sel) or self.meta("og:locale", "content-language")
         if lang:
             return lang.replace("_", "-").split("-")[0].lower()
         return detect_language(self.body() or "") or self.languages[0]
@@ -261,13 +414,13 @@ class HtmlArticle(BasePage):
 
     def images(self) -> list[dict]:
         """Images of the body container -- or, in an unknown layout, of the block the body fallback read."""
-        exclude = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
+        exclude = layers.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
         container = next((nodes[0] for nodes in (self.sel.css(q) for q in self.body_css) if nodes), None)
         if container is None:
-            container = extract.largest_block_node(self.sel)
+            container = layers.largest_block_node(self.sel)
         if container is None:
             return []
-        return extract.images(container, lambda href: extract.safe_urljoin(self.response, href), exclude)
+        return layers.images(container, lambda href: layers.safe_urljoin(self.response, href), exclude)
 
 
 class TextArticle(BasePage):

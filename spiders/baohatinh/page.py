@@ -11,7 +11,6 @@ from crawler.extraction.layers import safe_urljoin
 from crawler.extraction.page import HtmlArticle, NotAnArticle
 from crawler.extraction.text import (
     is_photo_caption,
-    looks_like_name,
     normalize_line,
     split_authors,
     word_count,
@@ -20,7 +19,6 @@ from crawler.extraction.urls import canonicalize as default_canonicalize
 from spiders.baohatinh.rules import (
     ARTICLE_URL_RE,
     BYLINE_LABEL_RE,
-    DATE_TAIL_RE,
     END_LABELS,
     HOME,
     HOME_CRUMBS,
@@ -28,10 +26,8 @@ from spiders.baohatinh.rules import (
     LANGUAGES,
     LEAD_PREFIX_RE,
     MEDIA_PATH_RE,
-    NEAR_TITLE,
     NOT_THIS_TRAIL,
     OTHER_ARTICLE,
-    PAREN_TAIL_RE,
     PHOTO_CREDIT_RE,
     SITE,
     SITE_NAMES,
@@ -39,12 +35,6 @@ from spiders.baohatinh.rules import (
     is_credit_caption,
     is_link_headline,
 )
-
-
-def _is_byline(para: str) -> bool:
-    """A short paragraph that is only a name ("Thu Hà", "Bài và ảnh: Thiên Vỹ")."""
-    name = BYLINE_LABEL_RE.sub("", para).strip()
-    return 0 < word_count(name) <= 5 and looks_like_name(name) and not VISIBLE_DATE_RE.search(name)
 
 
 class BaohatinhArticle(HtmlArticle):
@@ -77,6 +67,11 @@ class BaohatinhArticle(HtmlArticle):
     section_css = ("div.breadcrumb a", "ul.breadcrumb a", ".article__breadcrumb a")
     section_fallback_css = ("[class*=breadcrumb] a", ".article__category a", ".article__cate a")
     tags_css = ("div.article__tag a",)
+    other_article_xpath = OTHER_ARTICLE
+    byline_label_re = BYLINE_LABEL_RE
+    site_names = SITE_NAMES
+    visible_date_res = (VISIBLE_DATE_RE,)
+    date_layers = ("jsonld", "meta", "time", "visible")
 
     @classmethod
     def canonicalize(cls, url: str) -> str:
@@ -96,30 +91,15 @@ class BaohatinhArticle(HtmlArticle):
                 raise NotAnArticle(f"not an article (media section): {url}")
         return super().to_item()
 
-    # --- title / lead / body ---------------------------------------------------------------
-    @cached_property
-    def _title(self) -> str | None:
-        return super().title()
-
-    def title(self) -> str | None:
-        return self._title
-
-    @cached_property
-    def _lead(self) -> str | None:
+    # --- lead / body ------------------------------------------------------------------------
+    def extract_lead(self) -> str | None:
         """The sapo (its ``(Baohatinh.vn) -`` prefix removed); else the description meta; else (a
         changed layout without meta) the first block that starts with that prefix. A page
         without a sapo often fills its description meta with the headline: that is no lead."""
-        value = super().lead()
+        value = super().extract_lead()
         if value and value.casefold() != (self.title() or "").casefold():
             return value  # a description that only repeats the headline is no sapo
-        for node in self.sel.xpath("//p | //h2 | //h3 | //div[not(*)] | //div[not(div or p or table)]"):
-            text = normalize_line(" ".join(node.css("::text").getall()))
-            if text and LEAD_PREFIX_RE.match(text) and word_count(text) >= 8:
-                return LEAD_PREFIX_RE.sub("", text).strip() or None
-        return None
-
-    def lead(self) -> str | None:
-        return self._lead
+        return self.prefixed_lead_block()
 
     def clean_paragraphs(self, paras: list[str]) -> list[str]:
         """Drop what the selectors cannot see: the sapo repeated in a fallback container, a
@@ -150,13 +130,12 @@ class BaohatinhArticle(HtmlArticle):
                 continue
             out.append(para)
         self._byline_para = None
-        if len(out) > 2 and _is_byline(out[-1]):
+        if len(out) > 2 and self.is_byline(out[-1]):
             self._byline_para = out.pop()
         return out
 
 
-    @property
-    def _tail_byline(self) -> list[str]:
+    def tail_byline(self) -> list[str]:
         """A byline written as the body's last short paragraph (older templates, changed layouts)."""
         self.body_paragraphs  # noqa: B018 -- computes (and caches) the body, which sets _byline_para
         para = getattr(self, "_byline_para", None)
@@ -192,73 +171,7 @@ class BaohatinhArticle(HtmlArticle):
         captions = self._paragraph_captions
         return [dict(image, caption=image["caption"] or captions.get(image["url"])) for image in found]
 
-    # --- byline, date, section, tags ---------------------------------------------------------
-    def authors(self) -> list[str]:
-        names: list[str] = []
-        for query in self.author_css:
-            for node in self.sel.css(query):
-                if node.xpath(f"ancestor::*[{OTHER_ARTICLE}]"):
-                    continue
-                text = normalize_line(" ".join(node.css("::text").getall()))
-                if text:
-                    names.extend(split_authors(DATE_TAIL_RE.sub("", BYLINE_LABEL_RE.sub("", text))))
-            if names:
-                break
-        if not names:
-            names = [n for n in self._structured_authors() if n.casefold() not in SITE_NAMES]
-        if not names:
-            names = self._tail_byline
-        if not names:  # a changed layout: an element classed "author" after the headline
-            for node in self.sel.xpath(NEAR_TITLE.format("author", OTHER_ARTICLE))[:1]:
-                text = normalize_line(" ".join(node.css("::text").getall()))
-                if text and _is_byline(text):
-                    names = split_authors(BYLINE_LABEL_RE.sub("", text))
-        out: list[str] = []
-        for name in names:
-            name = PAREN_TAIL_RE.sub("", name.split("/")[0]).strip(" .-–:")
-            # a byline box may also hold a date, a label or a "follow" button: keep names only
-            if (name and name not in out and not name.startswith("http") and not any(c.isdigit() for c in name)
-                    and word_count(name) <= 6 and looks_like_name(name)):
-                out.append(name)
-        return out
-
-    def _structured_authors(self) -> list[str]:
-        from crawler.extraction.layers import jsonld_authors
-
-        names = jsonld_authors(self.jsonld)
-        if not names:
-            names = [a for a in [self.meta("author", "article:author")] if a]
-        return names
-
-    def date(self) -> tuple[str | None, str | None]:
-        if self.jsonld.get("datePublished"):
-            return str(self.jsonld["datePublished"]), "jsonld"
-        value = self.meta("article:published_time", "datePublished", "pubdate", "og:published_time")
-        if value:
-            return value, "meta"
-        value = self.sel.xpath(f"//time[@datetime][not(ancestor::*[{OTHER_ARTICLE}])]/@datetime").get()
-        if value and value.strip():
-            return value.strip(), "meta"
-        value = self._visible_date()
-        if value:
-            return value, "page"
-        return super().date()
-
-    def _visible_date(self) -> str | None:
-        for query in self.date_css:
-            for node in self.sel.css(query):
-                if node.xpath(f"ancestor-or-self::*[{OTHER_ARTICLE}]"):
-                    continue
-                text = normalize_line(" ".join(node.css("::text").getall()))
-                if text and VISIBLE_DATE_RE.search(text) and len(text) <= 80:
-                    return text
-        for word in ("time", "date"):  # a changed layout: the dated element after the headline
-            for node in self.sel.xpath(NEAR_TITLE.format(word, OTHER_ARTICLE)):
-                text = normalize_line(" ".join(node.css("::text").getall()))
-                if text and VISIBLE_DATE_RE.search(text) and len(text) <= 80:
-                    return text
-        return None
-
+    # --- section, tags ------------------------------------------------------------------------
     def section(self) -> str | None:
         value = self.meta("article:section") or self.jsonld.get("articleSection")
         if isinstance(value, list):

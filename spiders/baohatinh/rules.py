@@ -81,9 +81,3 @@ OTHER_ARTICLE = ("contains(@class,'related') or contains(@class,'story') or self
                   " or self::nav or (self::header and not(.//h1))")
 #: boxes whose breadcrumb-like links are another article's (a trail may sit in a ``<nav>``)
 NOT_THIS_TRAIL = "contains(@class,'related') or contains(@class,'story') or self::footer or self::aside"
-#: a date or byline element in an unknown layout: the first one after the headline
-NEAR_TITLE = "(//h1)[1]/following::*[contains(@class,'{0}')][not(ancestor-or-self::*[{1}])][position() <= 12]"
-#: "Minh Anh (tổng hợp)", "Thu Trang (theo TTXVN)": a note after the name
-PAREN_TAIL_RE = re.compile(r"\s*\([^()]*\)\s*$")
-#: a date or time after the name in a byline box ("Thu Hà | 13/03/2024 10:30")
-DATE_TAIL_RE = re.compile(r"\s*[|•·,–-]?\s*(?:\d{1,2}\s*[:h]\s*\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b.*$", re.DOTALL)

@@ -6,7 +6,7 @@ import re
 from functools import cached_property
 
 from crawler.extraction.dates import find_text_date
-from crawler.extraction.page import TextArticle
+from crawler.extraction.page import PAREN_TAIL_RE, TextArticle
 from crawler.extraction.text import (
     is_running_text,
     looks_like_headline,
@@ -25,7 +25,6 @@ from spiders.baohatinh.rules import (
     LANGUAGES,
     LEAD_PREFIX_RE,
     MIN_TEXT_YEAR,
-    PAREN_TAIL_RE,
     SITE,
     YEAR_RE,
     is_credit_caption,

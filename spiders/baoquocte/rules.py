@@ -55,14 +55,9 @@ VISIBLE_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 OTHER_ARTICLE = ("contains(@class,'bx-listing') or contains(@class,'related') or contains(@class,'__MB_ARTICLE_A')"
                   " or contains(@class,'article-relation') or self::aside or self::footer or self::nav"
                   " or (self::header and not(.//h1))")
-NEAR_TITLE = "(//h1)[1]/following::*[contains(@class,'{0}')][not(ancestor-or-self::*[{1}])][position() <= 12]"
 SITE_NAMES = frozenset({"báo thế giới và việt nam", "báo thế giới & việt nam", "tg&vn", "baoquocte.vn",
                          "báo quốc tế", "thế giới và việt nam"})
 BYLINE_LABEL_RE = re.compile(r"^(?:bài\s*(?:và|,|&|\+)?\s*ảnh|bài|tác giả|thực hiện)\s*[:：]\s*", re.IGNORECASE)
 #: inline block elements of the sapo that are not its own text (widgets, related links, images)
 LEAD_OWN_TEXT = ("./text() | ./*[not(self::div or self::table or self::ul or self::ol or self::iframe"
                   " or self::script or self::style or self::figure or self::img)]//text()")
-#: "Minh Anh (tổng hợp)", "Thu Trang (theo TTXVN)": a note after the name
-PAREN_TAIL_RE = re.compile(r"\s*\([^()]*\)\s*$")
-#: a date or time after the name in a byline box ("Thu Hà | 13/03/2024 10:30")
-DATE_TAIL_RE = re.compile(r"\s*[|•·,–-]?\s*(?:\d{1,2}\s*[:h]\s*\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b.*$", re.DOTALL)

@@ -10,7 +10,7 @@ from crawler.extraction.dates import find_text_date
 from crawler.extraction.labels import (
     PLATFORM_HEADER,  # the platform that republishes TG&VN articles
 )
-from crawler.extraction.page import ParseError, TextArticle
+from crawler.extraction.page import PAREN_TAIL_RE, ParseError, TextArticle
 from crawler.extraction.text import (
     ends_sentence,
     is_photo_caption,
@@ -34,7 +34,6 @@ from spiders.baoquocte.rules import (
     LEAD_PREFIX_RE,
     MONTH_DATE_RE,
     OWN_NAME_RE,
-    PAREN_TAIL_RE,
     RELATED_LABELS,
     REPUBLISHED_SOURCE_RE,
     SITE,

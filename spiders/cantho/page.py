@@ -7,7 +7,7 @@ from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
-from crawler import extract
+from crawler.extraction import layers
 from crawler.extraction.dates import find_text_date, parse_date
 from crawler.extraction.page import HtmlArticle
 from crawler.extraction.text import (
@@ -106,7 +106,7 @@ class CanthoArticle(HtmlArticle):
 
     @cached_property
     def _exclude(self) -> tuple[str, ...]:
-        return extract.DEFAULT_BODY_EXCLUDE + tuple(self.body_exclude_css)
+        return layers.DEFAULT_BODY_EXCLUDE + tuple(self.body_exclude_css)
 
     @cached_property
     def _container_and_paragraphs(self) -> tuple:
@@ -114,14 +114,14 @@ class CanthoArticle(HtmlArticle):
         or the largest block of paragraphs, whichever holds more text."""
         for query in self.body_css:
             for node in self.sel.css(query):
-                paras = extract.paragraphs(node, self._exclude)
+                paras = layers.paragraphs(node, self._exclude)
                 if paras:
                     return node, paras
         candidates = [node for query in self.loose_body_css for node in self.sel.css(query)]
-        block = extract.largest_block_node(self.sel)
+        block = layers.largest_block_node(self.sel)
         if block is not None:
             candidates.append(block)
-        read = [(node, extract.paragraphs(node, self._exclude)) for node in candidates]
+        read = [(node, layers.paragraphs(node, self._exclude)) for node in candidates]
         return max(read, key=lambda pair: sum(map(len, pair[1])), default=(None, []))
 
     @property
@@ -208,13 +208,13 @@ class CanthoArticle(HtmlArticle):
 
     def images(self) -> list[dict]:
         """The container's images, the representative image first (also when Liferay shows it
-        beside the body); captions of figures and copied tables as :func:`extract.images` reads them."""
+        beside the body); captions of figures and copied tables as :func:`layers.images` reads them."""
         node = self._container
         if node is None:
             return []
-        urljoin = lambda href: extract.safe_urljoin(self.response, href)  # noqa: E731
-        exclude = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
-        kept = {i["url"]: i["caption"] for i in extract.images(node, urljoin, exclude)}
+        urljoin = lambda href: layers.safe_urljoin(self.response, href)  # noqa: E731
+        exclude = layers.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
+        kept = {i["url"]: i["caption"] for i in layers.images(node, urljoin, exclude)}
         out, seen = [], set()
         for img in self._image_nodes:
             src = img.attrib.get("data-src") or img.attrib.get("data-original") or img.attrib.get("src")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from crawler import extract
+from crawler.extraction import layers
 from crawler.extraction.dates import parse_date
 from crawler.extraction.page import HtmlArticle
 from crawler.extraction.text import (
@@ -104,7 +104,7 @@ def _inside(el, container) -> bool:
 
 def _matches(root, queries) -> set:
     """The elements under ``root`` (a lxml element) matched by any CSS query."""
-    return set(extract.css_matches(root, tuple(queries)))
+    return set(layers.css_matches(root, tuple(queries)))
 
 
 class VietnamvnArticle(HtmlArticle):
@@ -235,7 +235,7 @@ class VietnamvnArticle(HtmlArticle):
             return self._flat_lead_lines()
         if container is self.scope:
             return []
-        skip = set(self.excluded) | _matches(self.scope, extract.DEFAULT_BODY_EXCLUDE)
+        skip = set(self.excluded) | _matches(self.scope, layers.DEFAULT_BODY_EXCLUDE)
         if self.source_block["el"] is not None:
             skip.add(self.source_block["el"])
         state = {"started": h1 is None or not _inside(h1, self.scope), "stop": False}
@@ -399,7 +399,7 @@ class VietnamvnArticle(HtmlArticle):
 
     @cached_property
     def layout(self) -> dict:
-        lines = extract.paragraphs(Selector(root=self._pruned_container()), EXCLUDE)
+        lines = layers.paragraphs(Selector(root=self._pruned_container()), EXCLUDE)
         language = self.language()
         title, lead = self.title(), self.lead()
         if self.h1 is not None and _inside(self.h1, self.container) and title in lines:
@@ -438,7 +438,7 @@ class VietnamvnArticle(HtmlArticle):
     def authors(self) -> list[str]:
         if self.layout["authors"]:
             return self.layout["authors"]
-        return [a for a in extract.jsonld_authors(self.jsonld) if "vietnam.vn" not in a.lower()]
+        return [a for a in layers.jsonld_authors(self.jsonld) if "vietnam.vn" not in a.lower()]
 
     def tags(self) -> list[str]:
         """Metadata tags (meta, JSON-LD keywords), else the article's links to ``/tag/<slug>``
@@ -513,14 +513,14 @@ class VietnamvnArticle(HtmlArticle):
         return day, "page"
 
     def language(self) -> str | None:
-        lang = extract.html_lang(self.sel)
+        lang = layers.html_lang(self.sel)
         if lang:
             return lang.replace("_", "-").split("-")[0].lower()
         return url_language(self.url) or "vi"
 
     def images(self) -> list[dict]:
-        found = extract.images(Selector(root=self.container), self.response.urljoin,
-                               extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + ("header",))
+        found = layers.images(Selector(root=self.container), self.response.urljoin,
+                               layers.DEFAULT_BODY_EXCLUDE_NO_FIGURES + ("header",))
         related = {self.response.urljoin(src.strip())
                    for box in self._related_boxes.values() for part in box
                    for img in part.iter("img")

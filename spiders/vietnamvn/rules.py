@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from crawler import extract
+from crawler.extraction import layers
 from crawler.extraction.labels import PLATFORM_HEADER
 from crawler.extraction.text import (
     is_photo_caption,
@@ -157,7 +157,7 @@ SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "button
 #: never article text on this site, whatever the (unknown) class names. Tables with images are
 #: not dropped whole: a table copied from the paper may hold a body paragraph in a cell (see
 #: VietnamvnArticle._pruned_container)
-EXCLUDE = extract.DEFAULT_BODY_EXCLUDE_NO_FIGURES + (
+EXCLUDE = layers.DEFAULT_BODY_EXCLUDE_NO_FIGURES + (
     "figure", "figcaption", "[class*=caption]", "header", "[role=navigation]", "[hidden]")
 #: a cell of an image table with fewer words is a caption, not a paragraph
 CELL_MIN_WORDS = 40
