@@ -155,21 +155,27 @@ def css_matches(root, queries: tuple[str, ...]) -> list:
     return [el for el in union(root) if hasattr(el, "getparent")] if union is not None else []
 
 
+def remove_keeping_tail(el, keep_blank_tail: bool = True) -> None:
+    """Remove ``el`` from its tree but keep its tail -- the text after it belongs to its parent
+    (``<p>a <span class=ad>x</span> b</p>`` keeps ``a  b``); a blank tail only if asked."""
+    parent = el.getparent() if hasattr(el, "getparent") else None
+    if parent is None:
+        return
+    if el.tail and (keep_blank_tail or el.tail.strip()):
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
 def _pruned(node: Selector, exclude: tuple[str, ...]):
     """A copy of ``node``'s element with every ``exclude`` match removed (tails kept)."""
     root = copy.deepcopy(node.root)
     for step in _exclude_steps(tuple(exclude)):
         for el in step(root):
-            parent = el.getparent() if hasattr(el, "getparent") else None
-            if parent is None:
-                continue
-            if el.tail:
-                prev = el.getprevious()
-                if prev is not None:
-                    prev.tail = (prev.tail or "") + el.tail
-                else:
-                    parent.text = (parent.text or "") + el.tail
-            parent.remove(el)
+            remove_keeping_tail(el)
     return root
 
 

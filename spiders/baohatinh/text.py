@@ -6,7 +6,7 @@ import re
 from functools import cached_property
 
 from crawler.extraction.dates import find_text_date
-from crawler.extraction.page import PAREN_TAIL_RE, TextArticle
+from crawler.extraction.page import PAREN_TAIL_RE
 from crawler.extraction.text import (
     is_running_text,
     looks_like_headline,
@@ -14,6 +14,7 @@ from crawler.extraction.text import (
     split_authors,
     word_count,
 )
+from crawler.extraction.text_page import TextArticle
 from spiders.baohatinh.rules import (
     CAPTION_MAX_WORDS,
     CLAUSE_OPENING_RE,

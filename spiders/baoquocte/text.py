@@ -10,7 +10,7 @@ from crawler.extraction.dates import find_text_date
 from crawler.extraction.labels import (
     PLATFORM_HEADER,  # the platform that republishes TG&VN articles
 )
-from crawler.extraction.page import PAREN_TAIL_RE, ParseError, TextArticle
+from crawler.extraction.page import PAREN_TAIL_RE, ParseError
 from crawler.extraction.text import (
     ends_sentence,
     is_photo_caption,
@@ -20,6 +20,7 @@ from crawler.extraction.text import (
     split_authors,
     word_count,
 )
+from crawler.extraction.text_page import TextArticle
 from spiders.baoquocte.rules import (
     ASCII_ALT_RE,
     DATE_BOX_EDGES,

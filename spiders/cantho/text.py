@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from crawler.extraction.page import TextArticle
+from crawler.extraction.text_page import TextArticle
 from spiders.cantho.rules import (
     FOOTER_LINE_RE,
     FOOTER_LINES,

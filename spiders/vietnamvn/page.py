@@ -20,8 +20,18 @@ from crawler.extraction.text import (
     strip_table_pipes,
     word_count,
 )
+from spiders.vietnamvn.elements import (
+    is_caption_block,
+    is_inside,
+    is_noise,
+    is_page_header,
+    matching,
+    related_box,
+    tag_of,
+    text_of,
+    url_language,
+)
 from spiders.vietnamvn.rules import (
-    AD_CLASS_RE,
     AD_LABELS,
     CAPTION_CLASS_RE,
     CELL_MIN_WORDS,
@@ -48,63 +58,6 @@ from spiders.vietnamvn.rules import (
     strip_language_artefact,
     words,
 )
-
-
-def _noise_class(el) -> bool:
-    """An ad slot or a caption holder, by its class tokens (case-insensitive), small enough not
-    to be a wrapper of the article itself."""
-    tokens = (el.get("class") or "").split() if _tag(el) else []
-    if not tokens:
-        return False
-    if any(CAPTION_CLASS_RE.search(t) for t in tokens):
-        return len(STRING_VALUE(el)) < 600
-    return any(AD_CLASS_RE.match(t) for t in tokens) and len(STRING_VALUE(el)) < 300
-
-
-def url_language(url: str) -> str | None:
-    """The language of a vietnam.vn URL from its prefix: ``/fr/<slug>`` -> fr, no prefix -> None."""
-    parts = urlsplit(url).path.strip("/").split("/")
-    if len(parts) >= 2 and parts[0] in LANGUAGES:
-        return parts[0]
-    return None
-
-
-def _tag(el) -> str:
-    return el.tag.lower() if isinstance(el.tag, str) else ""
-
-
-def _text(el) -> str:
-    """The element's text in reading order, scripts left out."""
-    if next(el.iter(*SKIP_TAGS), None) is None:  # nothing to leave out (HTML tags are lower case)
-        return normalize_line("".join(el.itertext())) or ""
-    parts: list[str] = []
-
-    def walk(node):
-        if _tag(node) in SKIP_TAGS:
-            return
-        if _tag(node):
-            parts.append(node.text or "")
-        for child in node:
-            walk(child)
-            parts.append(child.tail or "")
-
-    walk(el)
-    return normalize_line("".join(parts)) or ""
-
-
-def _page_header(el) -> bool:
-    """The page's own ``<header>`` (logo, menu), not an article's (HTML5 ``<article><header>`` with
-    the H1 and the sapo): one outside any ``<article>``, ``<main>`` or ``<section>``."""
-    return _tag(el) == "header" and not any(_tag(a) in ("article", "main", "section") for a in el.iterancestors())
-
-
-def _inside(el, container) -> bool:
-    return el is container or any(a is container for a in el.iterancestors())
-
-
-def _matches(root, queries) -> set:
-    """The elements under ``root`` (a lxml element) matched by any CSS query."""
-    return set(layers.css_matches(root, tuple(queries)))
 
 
 class VietnamvnArticle(HtmlArticle):
@@ -134,9 +87,9 @@ class VietnamvnArticle(HtmlArticle):
     @cached_property
     def h1(self):
         """The article's H1: with text, not the platform header, not in a page header/nav; in <article> first."""
-        candidates = [h for h in self.root.iter("h1") if _text(h) and _text(h) != HEADER
-                      and not any(_tag(a) == "nav" or _page_header(a) for a in h.iterancestors())]
-        in_article = [h for h in candidates if any(_tag(a) == "article" for a in h.iterancestors())]
+        candidates = [h for h in self.root.iter("h1") if text_of(h) and text_of(h) != HEADER
+                      and not any(tag_of(a) == "nav" or is_page_header(a) for a in h.iterancestors())]
+        in_article = [h for h in candidates if any(tag_of(a) == "article" for a in h.iterancestors())]
         return (in_article or candidates or [None])[0]
 
     @cached_property
@@ -144,11 +97,11 @@ class VietnamvnArticle(HtmlArticle):
         """Where the article lives: the <article> around the H1, else the <article> with most text, else <body>."""
         if self.h1 is not None:
             for anc in self.h1.iterancestors():
-                if _tag(anc) == "article":
+                if tag_of(anc) == "article":
                     return anc
         articles = [a for a in self.root.iter("article")]
         if articles:
-            best = max(articles, key=lambda a: sum(len(_text(p)) for p in a.iter("p")))
+            best = max(articles, key=lambda a: sum(len(text_of(p)) for p in a.iter("p")))
             if any(True for _ in best.iter("p")):
                 return best
         body = self.root.find(".//body")
@@ -156,8 +109,8 @@ class VietnamvnArticle(HtmlArticle):
 
     @cached_property
     def excluded(self) -> set:
-        found = _matches(self.scope, EXCLUDE) | {el for el in CLASSED(self.scope) if _noise_class(el)}
-        return {el for el in found if _tag(el) != "header" or _page_header(el)}
+        found = matching(self.scope, EXCLUDE) | {el for el in CLASSED(self.scope) if is_noise(el)}
+        return {el for el in found if tag_of(el) != "header" or is_page_header(el)}
 
     @cached_property
     def _excluded_subtrees(self) -> set:
@@ -174,7 +127,7 @@ class VietnamvnArticle(HtmlArticle):
         for p in self.scope.iter("p"):
             if self._is_excluded(p):
                 continue
-            n = len(_text(p))
+            n = len(text_of(p))
             node = p.getparent()
             while node is not None:
                 scores[node] = scores.get(node, 0) + n
@@ -184,7 +137,7 @@ class VietnamvnArticle(HtmlArticle):
         total = scores.get(self.scope, 0)
         node = self.scope
         while total:
-            children = [c for c in node if _tag(c) and scores.get(c, 0)]
+            children = [c for c in node if tag_of(c) and scores.get(c, 0)]
             if not children:
                 break
             best = max(children, key=lambda c: scores[c])
@@ -199,14 +152,14 @@ class VietnamvnArticle(HtmlArticle):
         start = self.h1
         nodes = start.xpath("following::*[position() <= 600]") if start is not None else self.scope.xpath(".//*")[:600]
         if start is not None:  # a page may put the line above its title [I]: the scope before the H1 next
-            nodes += [el for el in start.xpath("preceding::*") if _inside(el, self.scope)][-100:]
+            nodes += [el for el in start.xpath("preceding::*") if is_inside(el, self.scope)][-100:]
         for el in nodes:
-            if _tag(el) in SKIP_TAGS or not _tag(el):
+            if tag_of(el) in SKIP_TAGS or not tag_of(el):
                 continue
             raw = STRING_VALUE(el)
             if len(raw) > 400 or not DATE_RE.search(raw):
                 continue
-            text = _text(el)
+            text = text_of(el)
             if len(text) > 160:
                 continue
             m = SOURCE_LINE_RE.match(text) or SOURCE_LINE_LOOSE_RE.match(text)
@@ -220,7 +173,7 @@ class VietnamvnArticle(HtmlArticle):
 
     # --- fields ---------------------------------------------------------------------------
     def title(self) -> str | None:
-        value = _text(self.h1) if self.h1 is not None else None
+        value = text_of(self.h1) if self.h1 is not None else None
         value = value or self.jsonld.get("headline") or self.meta("og:title", "twitter:title")
         value = normalize_line(value)
         if value and self.title_suffix_re:
@@ -231,18 +184,18 @@ class VietnamvnArticle(HtmlArticle):
     def lead_lines(self) -> list[str]:
         """Sentences between the H1 (or the scope's start) and the body container: the sapo."""
         container, h1 = self.container, self.h1
-        if h1 is not None and _inside(h1, container) and container is not h1:
+        if h1 is not None and is_inside(h1, container) and container is not h1:
             return self._flat_lead_lines()
         if container is self.scope:
             return []
-        skip = set(self.excluded) | _matches(self.scope, layers.DEFAULT_BODY_EXCLUDE)
+        skip = set(self.excluded) | matching(self.scope, layers.DEFAULT_BODY_EXCLUDE)
         if self.source_block["el"] is not None:
             skip.add(self.source_block["el"])
-        state = {"started": h1 is None or not _inside(h1, self.scope), "stop": False}
+        state = {"started": h1 is None or not is_inside(h1, self.scope), "stop": False}
         lines: list[str] = []
 
         def holds(el, target) -> bool:
-            return target is not None and _inside(target, el)
+            return target is not None and is_inside(target, el)
 
         def walk(el):
             for child in el:
@@ -253,11 +206,11 @@ class VietnamvnArticle(HtmlArticle):
                     return
                 if child is h1:
                     state["started"] = True
-                elif _tag(child) and _tag(child) not in SKIP_TAGS and child not in skip:
-                    if holds(child, container) or holds(child, h1) or any(_inside(s, child) for s in skip):
+                elif tag_of(child) and tag_of(child) not in SKIP_TAGS and child not in skip:
+                    if holds(child, container) or holds(child, h1) or any(is_inside(s, child) for s in skip):
                         walk(child)
                     elif state["started"]:
-                        lines.append(_text(child))
+                        lines.append(text_of(child))
                 if state["started"] and child.tail and child.tail.strip():
                     lines.append(normalize_line(child.tail))
 
@@ -275,17 +228,17 @@ class VietnamvnArticle(HtmlArticle):
         between the H1 and the source line, as in the text dumps -- one or two blocks at most,
         else the "source line" found is not the one under the title."""
         src = self.source_block["el"]
-        if src is None or not _inside(src, self.container):
+        if src is None or not is_inside(src, self.container):
             return []
         blocks = []
         for el in self.h1.xpath("following::*"):
-            if el is src or _inside(src, el):
+            if el is src or is_inside(src, el):
                 break
-            if _inside(el, self.h1) or self._is_excluded(el) or _tag(el) not in ("p", "h2", "h3", "h4", "div"):
+            if is_inside(el, self.h1) or self._is_excluded(el) or tag_of(el) not in ("p", "h2", "h3", "h4", "div"):
                 continue
-            if any(_tag(c) in ("p", "div", "h2", "h3", "h4", "table", "figure", "ul") for c in el.iterdescendants()):
+            if any(tag_of(c) in ("p", "div", "h2", "h3", "h4", "table", "figure", "ul") for c in el.iterdescendants()):
                 continue  # a wrapper: its blocks come next
-            blocks.append(_text(el))
+            blocks.append(text_of(el))
         else:
             return []  # the source line is not after the title
         blocks = [b for b in blocks if b and words(b) >= LEAD_MIN_WORDS and b != HEADER
@@ -310,36 +263,29 @@ class VietnamvnArticle(HtmlArticle):
             if all(b in original for b in box):
                 boxes[i] = [copied[original[b]] for b in box]
             else:  # a box grown past the container (from the container itself): on the copy it cannot
-                boxes[i] = self._related_box(copied[i], root)
+                boxes[i] = related_box(copied[i], root)
         targets = []
         for i, el in enumerate(copied):
-            if not _tag(el):
+            if not tag_of(el):
                 continue
-            if el is not root and _noise_class(el):
+            if el is not root and is_noise(el):
                 targets.append(el)  # an ad slot or a caption holder
                 continue
             box = boxes.get(i)
             if box:
                 targets.extend(box)
-            elif _tag(el) == "table" and any(True for _ in el.iter("img")):
+            elif tag_of(el) == "table" and any(True for _ in el.iter("img")):
                 for cell in el.iter("td", "th"):
-                    if any(True for _ in cell.iter("img")) or word_count(_text(cell)) < CELL_MIN_WORDS:
+                    if any(True for _ in cell.iter("img")) or word_count(text_of(cell)) < CELL_MIN_WORDS:
                         targets.append(cell)  # the image and its caption; a long cell is a paragraph
-            elif _tag(el) == "img" and not any(_tag(a) in ("figure", "table") for a in el.iterancestors()):
-                holder = el.getparent() if _tag(el.getparent()) == "p" and not _text(el.getparent()) else el
+            elif tag_of(el) == "img" and not any(tag_of(a) in ("figure", "table") for a in el.iterancestors()):
+                holder = el.getparent() if tag_of(el.getparent()) == "p" and not text_of(el.getparent()) else el
                 nxt = holder.getnext()
-                if nxt is not None and self._is_caption(nxt):
+                if nxt is not None and is_caption_block(nxt):
                     targets.append(nxt)
         for el in targets:
-            parent = el.getparent()
-            if parent is not None and not any(_inside(el, t) for t in targets if t is not el):
-                if el.tail and el.tail.strip():
-                    prev = el.getprevious()
-                    if prev is not None:
-                        prev.tail = (prev.tail or "") + el.tail
-                    else:
-                        parent.text = (parent.text or "") + el.tail
-                parent.remove(el)
+            if not any(is_inside(el, t) for t in targets if t is not el):
+                layers.remove_keeping_tail(el, keep_blank_tail=False)
         return root
 
     @cached_property
@@ -347,62 +293,28 @@ class VietnamvnArticle(HtmlArticle):
         """``{label element: its related box}`` inside the body container."""
         out = {}
         for el in self.container.iter():
-            if _tag(el):
-                box = self._related_box(el, self.container)
+            if tag_of(el):
+                box = related_box(el, self.container)
                 if box:
                     out[el] = box
         return out
-
-    @staticmethod
-    def _related_box(el, root) -> list:
-        """The inline related box ``el`` labels ("Tin liên quan", "相关新闻"...) inside ``root``: the
-        label's block grown up to the box, plus the next element when the label stands alone."""
-        text = _text(el)
-        if not text or text.casefold().strip(" :：") not in RELATED_LABELS:
-            return []
-        box = el
-        while box.getparent() is not None and box.getparent() is not root:
-            parent = box.getparent()
-            extra = len(_text(parent)) - len(_text(box))
-            if extra > 300 or any(_tag(c) == "p" and c is not box and not _inside(box, c) for c in parent):
-                break
-            box = parent
-        if box is el and el.getnext() is not None:
-            return [box, el.getnext()]  # the label alone: the related link follows it
-        return [box]
 
     def _caption_after(self, node) -> str | None:
         """The caption right after an image (or its holder) in the image's own block: the next
         element with text, when it ends in a photo credit ("… (Foto: VNA)")."""
         nxt = node.getnext()
-        while nxt is not None and not _text(nxt) and not any(True for _ in nxt.iter("img")):
+        while nxt is not None and not text_of(nxt) and not any(True for _ in nxt.iter("img")):
             nxt = nxt.getnext()
-        if nxt is None or any(True for _ in nxt.iter("img")) or not is_credit_caption(_text(nxt)):
+        if nxt is None or any(True for _ in nxt.iter("img")) or not is_credit_caption(text_of(nxt)):
             return None  # (a short centred/italic line stays out of the body, but is not given as the
-        return _text(nxt)  # caption: tests/fixtures/vietnamvn/s1_fr expects None there)
-
-    @staticmethod
-    def _is_caption(el) -> bool:
-        """A paragraph right under a bare image that reads like its caption (italic or centred, short)."""
-        text = _text(el)
-        if not text:
-            return False
-        if is_credit_caption(text):
-            return True
-        if words(text) > 30:
-            return False
-        style = (el.get("style") or "").replace(" ", "").lower()
-        italic = [c for c in el if _tag(c) in ("em", "i", "small")]
-        if "text-align:center" in style or (italic and _text(italic[0]) == text):
-            return True  # set apart under the image: its caption, full stop or not
-        return False
+        return text_of(nxt)  # caption: tests/fixtures/vietnamvn/s1_fr expects None there)
 
     @cached_property
     def layout(self) -> dict:
         lines = layers.paragraphs(Selector(root=self._pruned_container()), EXCLUDE)
         language = self.language()
         title, lead = self.title(), self.lead()
-        if self.h1 is not None and _inside(self.h1, self.container) and title in lines:
+        if self.h1 is not None and is_inside(self.h1, self.container) and title in lines:
             lines = lines[lines.index(title) + 1:]  # no body block of its own: the body starts under the title
         source_text = self.source_block["text"]
         out: list[str] = []
@@ -452,9 +364,9 @@ class VietnamvnArticle(HtmlArticle):
             if not TAG_PATH_RE.match(path) or urlsplit(self.response.urljoin(link.get("href"))).hostname not in (
                     "vietnam.vn", "www.vietnam.vn"):
                 continue
-            if any(_tag(a) in ("header", "nav", "footer") for a in link.iterancestors()):
+            if any(tag_of(a) in ("header", "nav", "footer") for a in link.iterancestors()):
                 continue
-            text = _text(link)
+            text = text_of(link)
             if text:
                 found.append(text.lstrip("#").strip())
         return list(dict.fromkeys(t for t in found if t))
@@ -467,19 +379,19 @@ class VietnamvnArticle(HtmlArticle):
         start = self.h1
         nodes = start.xpath("following::*") if start is not None else self.root.xpath("//body//*")
         for el in nodes:
-            if not _tag(el) or _tag(el) in SKIP_TAGS:
+            if not tag_of(el) or tag_of(el) in SKIP_TAGS:
                 continue
             raw = STRING_VALUE(el)
             if len(raw) > 600:
                 continue
-            text = _text(el)
+            text = text_of(el)
             found = source_label(text) if text else None
             if found is None:
                 continue
-            links = ([el] if _tag(el) == "a" else []) + el.xpath(".//a[@href]")
+            links = ([el] if tag_of(el) == "a" else []) + el.xpath(".//a[@href]")
             if not links and found == "":
                 sib = el.getnext()
-                links = ([sib] if sib is not None and _tag(sib) == "a" else []) + \
+                links = ([sib] if sib is not None and tag_of(sib) == "a" else []) + \
                     (sib.xpath(".//a[@href]") if sib is not None else [])
             for link in links:
                 href = self._external(link.get("href"))
@@ -553,13 +465,13 @@ class VietnamvnArticle(HtmlArticle):
                 if parent is None:
                     break
                 if parent is not self.container and sum(1 for _ in parent.iter("img")) == 1:
-                    holders = [el for el in parent.iter() if el is not img and _tag(el)
+                    holders = [el for el in parent.iter() if el is not img and tag_of(el)
                                and any(CAPTION_CLASS_RE.search(t) for t in (el.get("class") or "").split())]
                     if holders:
-                        caption = _text(holders[0]) or None
+                        caption = text_of(holders[0]) or None
                         break
                 # the image (or the block holding only it), then its credited caption
-                after = self._caption_after(node) if node is img or not _text(node) else None
+                after = self._caption_after(node) if node is img or not text_of(node) else None
                 if after:
                     caption = after
                     break

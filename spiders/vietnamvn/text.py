@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from crawler.extraction.page import TextArticle
 from crawler.extraction.text import (
     is_numbered_alt,
     is_running_text,
     is_table_caption,
     is_vietnamese,
 )
+from crawler.extraction.text_page import TextArticle
 from spiders.vietnamvn.rules import (
     COMMENT_RE,
     HEADER,
