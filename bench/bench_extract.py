@@ -122,7 +122,9 @@ def trafilatura_fn(with_metadata: bool):
 def body_of(result) -> str | None:
     if result is None:
         return None
-    if hasattr(result, "get") and "body" in getattr(result, "fields", {}):  # an ArticleItem
+    from crawler.items import ArticleItem
+
+    if isinstance(result, ArticleItem):
         return result.get("body")
     return getattr(result, "text", None) if not isinstance(result, dict) else result.get("text")
 

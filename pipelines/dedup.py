@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
-from crawler.storage.archive import Archive
 from crawler.items import Handled
+from crawler.storage.archive import Archive
 
 
 class DedupPipeline:

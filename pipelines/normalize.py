@@ -6,14 +6,15 @@ from datetime import datetime, timezone
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.items import SITES
 from crawler.extraction.text import fingerprint, normalize_line, normalize_text
+from crawler.items import SITES, ArticleItem, type_errors
 
 _TEXT_FIELDS = ("title", "lead", "section", "source_name", "published_at_raw")
 
 
 class NormalizePipeline:
-    """Cleans every text field and drops items that miss a required field.
+    """Validates each field against its declared type (crawler.items), cleans every text field
+    and drops items that miss a required field.
 
     Settings: ``VALIDATE_REQUIRED_FIELDS`` (default url, site, language, body),
     ``VALIDATE_MIN_BODY_CHARS`` (default 80: shorter "bodies" are navigation, not articles).
@@ -32,6 +33,11 @@ class NormalizePipeline:
 
     def process_item(self, item):
         a = ItemAdapter(item)
+        if isinstance(item, ArticleItem):  # the declared types first: one clear error per bad field
+            errors = type_errors(item)
+            if errors:
+                name = sorted(errors)[0]
+                return self._drop(f"invalid_{name}", "; ".join(f"{k}: {v}" for k, v in sorted(errors.items())), a)
         for name in _TEXT_FIELDS:
             if name in a.field_names():
                 a[name] = normalize_line(a.get(name))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
-from crawler.storage.archive import Archive
 from crawler.items import OffTopic
+from crawler.storage.archive import Archive
 
 #: how much of an off-topic article is kept for the tagger to judge again (it reads no more)
 RESCOPE_TEXT_CHARS = 6000

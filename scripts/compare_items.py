@@ -33,7 +33,17 @@ Writes <out>/base.json, <out>/head.json, <out>/diff.json; exit status 0 when eve
 """
 from __future__ import annotations
 
-import argparse, gzip, hashlib, json, os, re, shutil, subprocess, sys, tempfile, time
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -110,6 +120,7 @@ def child(kinds: list[str], work: Path) -> dict:
     from scrapy.spiderloader import SpiderLoader
     from scrapy.utils.misc import load_object
     from scrapy.utils.project import get_project_settings
+
     import crawler
     from tests import support
 

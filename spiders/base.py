@@ -322,6 +322,8 @@ class SiteSpider(scrapy.Spider):
             stats.inc_value(f"parse/crash/{self.name}")
             self.logger.exception("parser failed on %s: %r", response.url, exc)
             return
+        for field in page.field_errors:  # a field that failed was left empty; the article goes on
+            stats.inc_value(f"parse/field_error/{self.name}/{field}")
         item["fetched_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         item["foreign_affairs"] = self.foreign_affairs_source or self.tagger.is_foreign_affairs(
             item.get("title"), item.get("lead"), item.get("body"), item.get("language"))

@@ -14,6 +14,7 @@ field; everything site-independent lives here and in :mod:`crawler.extraction.la
 """
 from __future__ import annotations
 
+import logging
 import re
 from functools import cached_property
 from typing import Iterable
@@ -31,6 +32,8 @@ from crawler.extraction.text import (
 )
 from crawler.extraction.urls import canonicalize
 from crawler.items import ArticleItem, new_item
+
+logger = logging.getLogger(__name__)
 
 #: a link text this long may be a headline (menu links are shorter)
 LINK_TEXT_MIN_WORDS = 4
@@ -88,27 +91,46 @@ class BasePage:
     def source_name(self) -> str | None: return None
     def original_url(self) -> str | None: return None
 
+    #: fields without which a page is no article: if one fails, the page is refused
+    required_fields: tuple[str, ...] = ("body", "language")
+
+    def field_value(self, name: str, empty):
+        """One field, isolated: a field method that raises leaves that field ``empty`` (logged,
+        and kept in :attr:`field_errors` for the spider's ``parse/field_error/<site>/<field>``
+        stats) -- unless the field is required, and then the page is refused as before."""
+        try:
+            return getattr(self, name)()
+        except ParseError:
+            raise
+        except Exception as exc:
+            if name in self.required_fields:
+                raise
+            logger.warning("%s: field %s failed, left empty: %r", self.url, name, exc)
+            self.field_errors.append(name)
+            return empty
+
     def to_item(self) -> ArticleItem:
+        self.field_errors: list[str] = []
         body = self.body()
         if not body:
             raise ParseError(f"no article body found in {self.url}")
-        raw, source = self.date()
+        raw, source = self.field_value("date", (None, None))
         return new_item(
             url=self.url,
             canonical_url=self.canonical_url(),
             site=self.site,
             language=self.language(),
-            title=self.title(),
-            lead=self.lead(),
+            title=self.field_value("title", None),
+            lead=self.field_value("lead", None),
             body=body,
-            authors=self.authors(),
+            authors=self.field_value("authors", []),
             published_at_raw=raw,
             date_source=source if raw else None,
-            section=self.section(),
-            tags=self.tags(),
-            images=self.images(),
-            source_name=self.source_name(),
-            original_url=self.original_url(),
+            section=self.field_value("section", None),
+            tags=self.field_value("tags", []),
+            images=self.field_value("images", []),
+            source_name=self.field_value("source_name", None),
+            original_url=self.field_value("original_url", None),
         )
 
 

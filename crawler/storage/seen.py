@@ -17,7 +17,7 @@ output), so this is the same idea on the async APIs:
 from __future__ import annotations
 
 from itemadapter import ItemAdapter
-from scrapy import signals
+from scrapy import Request, signals
 
 from crawler.items import Handled
 from crawler.storage.archive import Archive
@@ -68,7 +68,7 @@ class SeenStoreMiddleware:
 
     async def process_spider_output(self, response, result):
         async for entry in result:
-            if isinstance(entry, dict) or not hasattr(entry, "url") or self._keep(entry):
+            if not isinstance(entry, Request) or self._keep(entry):
                 yield entry
 
     def _mark(self, item) -> None:

@@ -27,6 +27,7 @@ from crawler.extraction.layers import safe_urljoin
 from crawler.extraction.text import (
     normalize_line,
 )
+from crawler.items import ArticleItem
 from spiders.baoquocte.page import BaoquocteArticle
 from spiders.baoquocte.rules import ARTICLE_URL_RE, HOME, SITE
 from spiders.base import SiteSpider, feed_entries
@@ -195,7 +196,7 @@ class BaoquocteSpider(SiteSpider):
         offset = response.meta.get("listing_page")
         day = None
         for out in super().parse_article(response):
-            if offset is not None and not hasattr(out, "url") and hasattr(out, "get"):
+            if offset is not None and isinstance(out, ArticleItem):
                 day = self.day_of(out.get("published_at_raw")) or day
             yield out
         if offset is not None:

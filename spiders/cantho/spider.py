@@ -27,10 +27,13 @@ import re
 from datetime import date
 from urllib.parse import parse_qsl, urlsplit
 
+import scrapy
+
 from crawler.extraction.dates import parse_date
 from crawler.extraction.text import (
     normalize_line,
 )
+from crawler.items import ArticleItem
 from spiders.base import SiteSpider
 from spiders.cantho.page import CanthoArticle
 from spiders.cantho.rules import METADATA_DATE_RE, NS_PARAM_RE, SITE, article_key
@@ -203,11 +206,11 @@ class CanthoSpider(SiteSpider):
     def parse_article(self, response):
         done, day = True, None
         for result in super().parse_article(response):
-            if hasattr(result, "fields"):  # the item: its day decides for the listing
+            if isinstance(result, ArticleItem):  # the item: its day decides for the listing
                 parsed = parse_date(result.get("published_at_raw"), result.get("language"),
                                     "\n".join(filter(None, (result.get("title"), result.get("body")))))
                 day = parsed.day if parsed else None
-            elif hasattr(result, "url") and hasattr(result, "callback"):
+            elif isinstance(result, scrapy.Request):
                 done = False  # a retry of this article (rendered): decided when it comes back
             yield result
         if done and response.meta.get("listing_page") is not None:
