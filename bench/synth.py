@@ -142,7 +142,7 @@ class Template:
         self.lexicon = Lexicon(" ".join(filter(None, (e.get("title"), e.get("lead"), e.get("body")))))
 
     @classmethod
-    def load(cls, spider: str, name: str) -> "Template":
+    def load(cls, spider: str, name: str) -> Template:
         spec = json.loads((FIXTURES / spider / f"{name}.expected.json").read_text(encoding="utf-8"))
         page = (FIXTURES / spider / f"{name}.html").read_text(encoding="utf-8")
         expected = spec["expected"]
@@ -358,7 +358,7 @@ def vietnamvn(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
         sub = random.Random(rng.random())
         slug = f"{sub.choice(SLUG_ANCHORS)}-{'-'.join(ascii_slug(w) for w in sub.sample(by_lang['vi'][0].lexicon.words, 5))}-{s}"
         slug = re.sub(r"-+", "-", slug)
-        for k, lang in enumerate(languages):
+        for _k, lang in enumerate(languages):
             t = by_lang[lang][s % len(by_lang[lang])]
             url = article_url(slug, lang)
             page, truth = t.render(sub, url, day, title_anchor=sub.choice(ANCHORS[lang]))
@@ -424,7 +424,8 @@ def baohatinh(out: Path, n: int, seed: int, as_of: date | None = None) -> dict:
             url = f"{HOME}/{category}/" + (f"?page={p + 1}" if p else "")
             stories = "".join(
                 f'<article class="story"><h2 class="story__heading"><a class="cms-link" href="{u}" '
-                f'title="{htmlmod.escape(t)}">{htmlmod.escape(t)}</a></h2><time class="time">{w:%d/%m/%Y %H:%M}</time></article>\n'
+                f'title="{htmlmod.escape(t)}">{htmlmod.escape(t)}</a></h2>'
+                f'<time class="time">{w:%d/%m/%Y %H:%M}</time></article>\n'
                 for u, t, w in mine[p * per_page:(p + 1) * per_page])
             nxt = f'<a class="next" href="{HOME}/{category}/?page={p + 2}" rel="next">Trang sau</a>' if p + 1 < pages else ""
             main = f'<main class="site-main"><div class="main-col"><div class="list-stories">{stories}</div>' \

@@ -103,7 +103,8 @@ TEXT_PARSERS = [
 INCREMENTAL_DEFAULT_DAYS = 7
 #: pin "today" (YYYY-MM-DD, Hanoi) -- for replaying a recording as on the day it was made; None: the clock
 TODAY = None
-#: extra foreign-affairs terms for the topic tagger (-s TOPIC_EXTRA_TERMS="term one,term two"); changing them changes the tagger's version,
+#: extra foreign-affairs terms for the topic tagger (-s TOPIC_EXTRA_TERMS="term one,term two");
+#: changing them changes the tagger's version,
 #: so recorded off-topic drops are reconsidered (``scrapy rescope``)
 TOPIC_EXTRA_TERMS = []
 #: cantho: never walk more listing pages than this in one run

@@ -69,9 +69,10 @@ def plain(item) -> dict:
     return {k: v for k, v in data.items() if k not in VOLATILE}
 
 
-def guarded(make) -> dict:
+def guarded(make, *args) -> dict:
+    """``make(*args)``, or the error it raised: a case that fails is a result too."""
     try:
-        return make()
+        return make(*args)
     except Exception as exc:  # a case that fails is a result too
         return {"error": f"{type(exc).__name__}: {exc}"}
 
@@ -129,8 +130,10 @@ def child(kinds: list[str], work: Path) -> dict:
     loader = SpiderLoader.from_settings(settings)
     fixtures, tree = Path("tests/fixtures"), Path.cwd()
     recordings = sorted(m.parent for m in fixtures.glob("*/**/manifest.json"))
-    in_recording = lambda p: any(r in p.parents for r in recordings)
-    spider_of = lambda p: next((part for part in p.relative_to(fixtures).parts if part in loader.list()), None)
+    def in_recording(p):
+        return any(r in p.parents for r in recordings)
+    def spider_of(p):
+        return next((part for part in p.relative_to(fixtures).parts if part in loader.list()), None)
     out = {"crawler": crawler.__file__, **{kind: {} for kind in kinds}}
 
     if "pages" in kinds:
@@ -145,7 +148,7 @@ def child(kinds: list[str], work: Path) -> dict:
         for spider, url, meta, html_path, html in cases:
             response = HtmlResponse(url, body=html, encoding="utf-8", request=Request(url, meta=meta))
             page = loader.load(spider).article_page
-            record = guarded(lambda: plain(pipelines(page(response).to_item())))
+            record = guarded(lambda cls, resp: plain(pipelines(cls(resp).to_item())), page, response)
             key = f"{spider} {url}" + (f" sha1:{sha1(html)[:12]}" if shared.count((spider, url)) > 1 else "")
             out["pages"][unique(out["pages"], key)] = dict(record, _fixture=str(html_path))
 
@@ -156,10 +159,10 @@ def child(kinds: list[str], work: Path) -> dict:
             raw = path.read_bytes()
             text = raw.decode("utf-8")
             url = base_urls.get(sha1(raw), f"file:///{path.parent.name}/{path.stem}.txt")
-            parser = guarded(lambda: next((p for p in parsers if p.recognize(text)), None))
+            parser = guarded(lambda dump: next((p for p in parsers if p.recognize(dump)), None), text)
             record = parser if isinstance(parser, dict) else {"parser": parser and parser.__name__}
             if parser and not isinstance(parser, dict):
-                record.update(guarded(lambda: plain(pipelines(parser(text, url).to_item()))))
+                record.update(guarded(lambda cls, dump, where: plain(pipelines(cls(dump, where).to_item())), parser, text, url))
             out[kind][unique(out[kind], f"sha1:{sha1(raw)[:16]}")] = dict(record, _file=str(path))
 
     if "replays" in kinds:
@@ -225,8 +228,10 @@ def diff(base: dict, head: dict, kinds: list[str]) -> tuple[dict, list]:
             differing += bool(changed)
             details += [{"kind": kind, "case": case, "field": f, "base": b[case].get(f), "head": h[case].get(f)}
                         for f in changed]
-        details += [{"kind": kind, "case": c, "field": None, "base": "missing", "head": "present"} for c in sorted(h.keys() - b.keys())]
-        details += [{"kind": kind, "case": c, "field": None, "base": "present", "head": "missing"} for c in sorted(b.keys() - h.keys())]
+        for case, base_has in [(c, "missing") for c in sorted(h.keys() - b.keys())] + \
+                [(c, "present") for c in sorted(b.keys() - h.keys())]:
+            details.append({"kind": kind, "case": case, "field": None, "base": base_has,
+                            "head": "present" if base_has == "missing" else "missing"})
         summary[kind] = {"compared": len(common), "identical": len(common) - differing, "differing": differing,
                          "only_base": len(b.keys() - h.keys()), "only_head": len(h.keys() - b.keys())}
     return summary, sorted(details, key=lambda d: d["field"] is None)  # changed fields first, then missing cases
@@ -273,7 +278,8 @@ def main() -> int:
         shutil.rmtree(args.out / "work", ignore_errors=True)
         with ThreadPoolExecutor(2) as pool:
             urls = text_urls(trees["base"])
-            results = dict(zip(trees, pool.map(lambda s: collect(s, trees[s], kinds, args.out / "work" / s, args.timeout, urls), trees)))
+            results = dict(zip(trees, pool.map(
+                lambda s: collect(s, trees[s], kinds, args.out / "work" / s, args.timeout, urls), trees)))
             sides = {side: results[side][0] for side in trees}
             jobs = [(side, job) for side in trees for job in results[side][1]]
             if jobs:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up a test virtual environment (and Debian's Chromium for the JS-rendering test), run the suite.
+# Set up a test virtual environment (and Debian's Chromium for the JS-rendering test), lint, run the suite.
+# Quick run while editing: .venv-test/bin/python -m pytest -m "not slow" (under a minute).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -8,4 +9,5 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
 fi
 python3 -m venv .venv-test
 .venv-test/bin/pip install -q --disable-pip-version-check -e ".[test]"
+.venv-test/bin/ruff check .
 exec .venv-test/bin/python -m pytest "$@"

@@ -41,7 +41,7 @@ class LocalServer:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def start(self) -> "LocalServer":
+    def start(self) -> LocalServer:
         self.thread.start()
         return self
 
@@ -50,7 +50,7 @@ class LocalServer:
         self.httpd.server_close()
         self.thread.join(timeout=5)
 
-    def __enter__(self) -> "LocalServer":
+    def __enter__(self) -> LocalServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

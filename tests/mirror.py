@@ -41,10 +41,10 @@ import struct
 import threading
 import time
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import urldefrag, urlsplit
 
 from w3lib.url import safe_url_string
@@ -183,7 +183,7 @@ class Fault:
             raise ValueError(f"unknown fault kind {self.kind!r}")
 
     @classmethod
-    def http(cls, status: int, *, retry_after: str | None = None, times: int | None = None) -> "Fault":
+    def http(cls, status: int, *, retry_after: str | None = None, times: int | None = None) -> Fault:
         return cls("http", status, retry_after, times)
 
     def label(self) -> str:
@@ -255,7 +255,7 @@ class Mirror:
         return chosen
 
     @classmethod
-    def load_dir(cls, directory: str | Path, **kwargs) -> "Mirror":
+    def load_dir(cls, directory: str | Path, **kwargs) -> Mirror:
         """Pages listed in ``DIR/manifest.json``: ``[{"url", "file", "status"?, "headers"?}]``
         (``headers`` a dict or a list of pairs; ``file`` relative to DIR)."""
         directory = Path(directory)
@@ -269,7 +269,7 @@ class Mirror:
         return mirror
 
     @classmethod
-    def load_warc(cls, path: str | Path, **kwargs) -> "Mirror":
+    def load_warc(cls, path: str | Path, **kwargs) -> Mirror:
         """The ``response`` records of a WARC file (payload decoded from chunking/gzip); a URL
         recorded more than once (a 503, then its retry) is served as its last record."""
         from warcio.archiveiterator import ArchiveIterator
@@ -309,7 +309,7 @@ class Mirror:
         assert self._server is not None, "mirror not started"
         return f"127.0.0.1:{self._server.server_address[1]}"
 
-    def start(self) -> "Mirror":
+    def start(self) -> Mirror:
         self._stopping.clear()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.mirror = self
@@ -326,7 +326,7 @@ class Mirror:
             self._thread.join(5)
             self._server = None
 
-    def __enter__(self) -> "Mirror":
+    def __enter__(self) -> Mirror:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -76,7 +76,7 @@ def test_recover_appends_committed_rows_and_cuts_partial_lines(tmp_path):
     part.write_bytes(b'{"canonical_url": "https://baoq')
     archive = Archive(tmp_path)
     lines = read_jsonl(part)
-    assert [l["canonical_url"] for l in lines] == ["https://baoquocte.vn/a-1.html"]
+    assert [line["canonical_url"] for line in lines] == ["https://baoquocte.vn/a-1.html"]
     assert truncate_partial_line(part) == 0
     archive.close()
     # reopening again changes nothing

@@ -9,6 +9,8 @@ from crawler.storage.archive import Archive
 from crawler.storage.check import check_archive
 from tests.support import ROOT
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 
 def _item(n, month="2024-01"):
     return {"url": f"https://baoquocte.vn/a-{n}.html", "canonical_url": f"https://baoquocte.vn/a-{n}.html",

@@ -11,6 +11,8 @@ import pytest
 
 from crawler.storage.archive import Archive
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 PROCESSES = 4
 ROUNDS = 25
 

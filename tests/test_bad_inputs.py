@@ -1,8 +1,12 @@
 """Bad dumps are logged and counted, the crawl finishes, and the archive keeps what it had."""
 import shutil
 
+import pytest
+
 from crawler.storage.archive import Archive
 from tests.support import SEEDS, read_jsonl, scrapy_crawl, stats_from_log
+
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
 
 
 def test_bad_dumps_are_skipped_and_counted(tmp_path):

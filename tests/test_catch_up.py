@@ -23,6 +23,8 @@ from tests.support import (
     synth_recording,
 )
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 NEWEST = date(2025, 12, 31)  # bench/synth.py's NEWEST_DAY
 ARTICLES = 120  # ten days of articles, NEWEST-9 .. NEWEST
 SPIDERS = ("baoquocte", "baohatinh", "cantho", "vietnamvn")

@@ -2,9 +2,13 @@
 import subprocess
 import sys
 
+import pytest
+
 from crawler.storage.archive import Archive
 from crawler.storage.check import check_archive
 from tests.support import ROOT, SEEDS, stats_from_log
+
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
 
 TEMPLATE = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8")
 
@@ -14,7 +18,8 @@ def _dumps(directory, prefix, n):
     directory.mkdir()
     for i in range(n):
         text = TEMPLATE.replace("Conference of the foreign service sector", f"{prefix} meeting number {i}")
-        text = text.replace("On the morning of January 10, 2023,", f"On the morning of January {1 + i % 28}, 2023, in session {prefix}-{i},")
+        text = text.replace("On the morning of January 10, 2023,",
+                            f"On the morning of January {1 + i % 28}, 2023, in session {prefix}-{i},")
         (directory / f"{prefix}-{i}.txt").write_text(text, encoding="utf-8")
 
 

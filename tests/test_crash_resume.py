@@ -30,6 +30,8 @@ from tests.crash_hooks import ENV_AT, ENV_MODE
 from tests.mirror import Mirror, Page, sitemap, xml
 from tests.support import FIXTURES, ROOT, mirror_args, stats_from_log
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 HOME = "https://www.vietnam.vn"
 TEMPLATE = FIXTURES / "vietnamvn" / "replay" / "ha-tinh-va-savannakhet-lao-tan_vi.html"
 FIRST_DAY = date(2024, 2, 27)  # six days over two months: two JSON Lines partitions

@@ -48,6 +48,8 @@ from tests.support import (
     stats_from_log,
 )
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 SITE = "https://baoquocte.vn"
 ALLOWED_HOSTS = {"baohatinh.vn", "baoquocte.vn", "vietnam.vn", "songoaivu.cantho.gov.vn"}
 ROBOTS = html("User-agent: *\nDisallow: /tim-kiem/\n", content_type="text/plain")

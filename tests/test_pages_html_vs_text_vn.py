@@ -2,7 +2,7 @@
 dumps through the text parsers (vietnam.vn seeds 000/003/004, Can Tho seed 002).
 
 The HTML renderings (tests/fixtures/<spider>/seed*.html) carry what the dumps carry, in
-markup that follows SITES.md: invented class names for vietnam.vn, generic Liferay 6.1 for
+markup that follows docs/sites.md: invented class names for vietnam.vn, generic Liferay 6.1 for
 Can Tho; the text side is exactly what ``scrapy crawl seeds`` runs.
 """
 import json

@@ -24,15 +24,17 @@ from crawler.fetching.render import (
 from tests.local_http import LocalServer
 from tests.support import read_jsonl, scrapy_crawl, stats_from_log
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 PARAGRAPHS = ["Sáng 18/12, Hội nghị Ngoại vụ toàn quốc lần thứ 21 khai mạc tại Hà Nội.",
               "Nội dung này chỉ có sau khi JavaScript chạy."]
 JS_PAGE = ("""<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>JS</title></head><body>
 <h1>Bài viết dựng bằng JavaScript</h1><div class="article-body"></div>
 <script>
-setTimeout(function () {
-  document.querySelector(".article-body").innerHTML = %s;
-}, 300);
-</script></body></html>""" % repr("".join(f"<p>{p}</p>" for p in PARAGRAPHS))).encode("utf-8")
+setTimeout(function () {{
+  document.querySelector(".article-body").innerHTML = {};
+}}, 300);
+</script></body></html>""".format(repr("".join(f"<p>{p}</p>" for p in PARAGRAPHS)))).encode("utf-8")
 
 
 def _in_ci() -> bool:

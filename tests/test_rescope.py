@@ -27,6 +27,8 @@ from tests.support import (
     warc_from_entries,
 )
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 CASES = {
     # spider: (day the recording was made, extra term, URL it brings in, URL that stays out)
     "baohatinh": ("2023-12-28", "rau xanh", "https://baohatinh.vn/gia-rau-xanh-tang-nhe-dip-cuoi-nam-post255401.html",

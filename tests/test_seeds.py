@@ -10,6 +10,8 @@ import pytest
 
 from tests.support import COMPARED_FIELDS, SEEDS
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 

@@ -14,6 +14,8 @@ import re
 import sqlite3
 from datetime import date
 
+import pytest
+
 from tests.support import (
     crawled,
     replay_args,
@@ -21,6 +23,8 @@ from tests.support import (
     stats_from_log,
     synth_recording,
 )
+
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")

@@ -22,6 +22,8 @@ from tests.support import (
     warc_from_manifest,
 )
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 H = "https://baohatinh.vn"
 SITE_DIR = FIXTURES / "baohatinh"
 SINCE, UNTIL = "2023-11-28", "2023-12-20"
@@ -186,14 +188,14 @@ def test_backfill_survives_a_sitemap_index_without_monthly_children(tmp_path):
     for a month in range, an undated one only if its lastmod is not before ``since``."""
     from tests.warc_builders import write_warc
 
-    index = """<?xml version="1.0" encoding="UTF-8"?>
+    index = b"""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
   <sitemap><loc>https://baohatinh.vn/sitemaps/articles-latest.xml.gz</loc><lastmod>2023-12-28T08:10:00+07:00</lastmod></sitemap>
   <sitemap><loc>https://baohatinh.vn/sitemaps/articles_2023_11.xml</loc><lastmod>2023-11-30T23:50:00+07:00</lastmod></sitemap>
   <sitemap><loc>https://baohatinh.vn/sitemaps/articles_2023_10.xml</loc><lastmod>2023-10-31T22:15:00+07:00</lastmod></sitemap>
   <sitemap><loc>https://baohatinh.vn/sitemaps/articles-archive.xml</loc><lastmod>2023-09-30T22:15:00+07:00</lastmod></sitemap>
 </sitemapindex>
-""".encode()
+"""
     rows = json.loads((SITE_DIR / "replay" / "manifest.json").read_text(encoding="utf-8"))
     renamed = {f"{H}/sitemaps/news-2023-12.xml.gz": f"{H}/sitemaps/articles-latest.xml.gz",
                f"{H}/sitemaps/news-2023-11.xml": f"{H}/sitemaps/articles_2023_11.xml",

@@ -22,6 +22,8 @@ from tests.support import (
     warc_from_manifest,
 )
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 H = "https://baoquocte.vn"
 SITE_DIR = FIXTURES / "baoquocte"
 SINCE, UNTIL = "2023-12-17", "2023-12-20"

@@ -23,6 +23,8 @@ from tests.support import (
     warc_from_manifest,
 )
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 HOST = "http://1cua.songoaivu.cantho.gov.vn"
 MANIFEST = FIXTURES / "cantho" / "replay" / "manifest.json"
 IN_RANGE = {  # url title -> day

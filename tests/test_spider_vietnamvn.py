@@ -18,6 +18,8 @@ from tests.support import (
     warc_from_manifest,
 )
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 HOME = "https://www.vietnam.vn"
 S1 = "be-mac-hoi-nghi-ngoai-giao-32-tiep-tuc-chu-dong-linh-hoat-sang-tao-trien-khai-hieu-qua-cac-cong-tac-doi-ngoai"
 S2 = "ha-tinh-va-savannakhet-lao-tang-cuong-hop-tac-huu-nghi"
@@ -122,13 +124,13 @@ def test_scope_all_and_languages_arguments(tmp_path):
     fetched = set(result["crawled"])
     assert f"{HOME}/ket-qua-xo-so-mien-bac-ngay-23-12-2023" in fetched  # scope=all: no slug prefilter
     assert f"{HOME}/en/ket-qua-xo-so-mien-bac-ngay-23-12-2023" in fetched
-    assert not [u for u in fetched if f"/fr/" in u or "/nl/" in u or "/id/" in u]
+    assert not [u for u in fetched if "/fr/" in u or "/nl/" in u or "/id/" in u]
     assert sorted(i["url"] for i in result["items"]) == sorted(urls(S1, ("vi", "en")))
     assert "discovery/vietnamvn/skipped_off_topic_slug" not in result["stats"]
 
 
 # --- hold-out recording (tests/fixtures/vietnamvn/holdout_replay/) ----------------------------
-# Written blind from SITES.md: an index with daily children 20..26/12 and decoys (news, pages,
+# Written blind from docs/sites.md: an index with daily children 20..26/12 and decoys (news, pages,
 # tags, categories), daily files 22..25/12 (23/12 gzipped, served as application/x-gzip under
 # its .xml name), vi + en pages. Backfill 23..24/12, languages vi,en.
 HOLDOUT = FIXTURES / "vietnamvn" / "holdout_replay"
@@ -159,7 +161,7 @@ def test_holdout_backfill(tmp_path):
 
 
 # --- second hold-out recording (tests/fixtures/vietnamvn/holdout2_replay/) --------------------
-# Written blind from SITES.md: an index with daily children 08..14/03/2025 and decoys, daily files
+# Written blind from docs/sites.md: an index with daily children 08..14/03/2025 and decoys, daily files
 # with ISO-ms UTC lastmods, vi pages + two /en/ versions. Backfill 11..12/03, languages vi,en.
 HOLDOUT2 = FIXTURES / "vietnamvn" / "holdout2_replay"
 HOLDOUT2_IN = {

@@ -28,12 +28,14 @@ from tests.spiders_for_tests import WARC_MIDDLEWARES
 from tests.support import read_jsonl, scrapy_crawl, stats_from_log
 from tests.warc_builders import iter_responses, write_warc
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
 def page(title: str, text: str) -> bytes:
     return (f'<html><head><meta charset="utf-8"><title>{title}</title></head>'
-            f"<body><h1>{title}</h1><p>{text}</p></body></html>").encode("utf-8")
+            f"<body><h1>{title}</h1><p>{text}</p></body></html>").encode()
 
 
 ROUTES = {
@@ -174,7 +176,7 @@ def test_other_tools_encodings_replay_decoded_with_the_right_response_class(tmp_
 
 
 def test_lookup_falls_back_to_canonical_form_fragmentless_and_other_scheme(tmp_path):
-    warc = write_warc(tmp_path / "a.warc", [
+    write_warc(tmp_path / "a.warc", [
         ("https://site.vn/tin?b=2&a=1", 200, HTML, b"<p>canonical</p>"),
         ("http://site.vn/old", 302, {"Location": "https://site.vn/new"}, b""),
     ])

@@ -16,10 +16,12 @@ from warcio.warcwriter import WARCWriter
 from crawler.fetching.warc.index import WarcIndex
 from crawler.fetching.warc.replay import WarcReplayMiddleware
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses (pytest -m 'not slow' skips them)
+
 ARTICLE = ('<html lang="vi"><head><meta charset="utf-8"><title>Hà Tĩnh và Savannakhet</title></head><body>'
            '<div class="article"><h1 class="article__title cms-title">Hà Tĩnh và Savannakhet (Lào) tăng cường hợp tác</h1>'
            '<div class="article__body zce-content-body cms-body" itemprop="articleBody"><p>Chiều 22/12, đoàn công tác'
-           ' tỉnh Savannakhet làm việc với lãnh đạo tỉnh Hà Tĩnh.</p></div></div></body></html>').encode("utf-8")
+           ' tỉnh Savannakhet làm việc với lãnh đạo tỉnh Hà Tĩnh.</p></div></div></body></html>').encode()
 URL = "https://baohatinh.vn/ha-tinh-va-savannakhet-tang-cuong-hop-tac-post255001.html"
 
 

@@ -57,7 +57,7 @@ class Command(ScrapyCommand):
         if opts.dry_run:
             for name, rows in plans.items():
                 for row in rows:
-                    print(f"  would fetch {row['url']}")
+                    print(f"  {name} would fetch {row['url']}")
             return
         for name, rows in plans.items():
             self.crawler_process.crawl(name, rescope_urls=rows)

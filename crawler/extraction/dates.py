@@ -127,7 +127,7 @@ def fast_parse(raw: str, context: str | None = None, base: datetime | None = Non
 
 # --- month names, from dateparser's own locale data --------------------------------------
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _month_table(language: str) -> tuple[re.Pattern, dict[str, int]] | None:
     """A regex matching a day + month name (+ year) in ``language`` and a name -> month map."""
     try:
@@ -263,7 +263,7 @@ def parse_date(raw: str | None, language: str | None = None, context: str | None
     parsed = fast_parse(raw, context, base)
     if parsed:
         return parsed
-    languages = tuple(dict.fromkeys(l for l in (language, "vi", "en") if l))
+    languages = tuple(dict.fromkeys(code for code in (language, "vi", "en") if code))
     return slow_parse(raw, languages, context, base)
 
 

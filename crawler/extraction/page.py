@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from functools import cached_property
-from typing import Iterable
 
 from parsel import Selector
 

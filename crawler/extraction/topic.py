@@ -21,7 +21,8 @@ _VI_TERMS = (
     "lanh su", "bo ngoai giao", "nguoi viet nam o nuoc ngoai", "kieu bao", "nuoc ngoai", "hoi nhap",
     "song phuong", "da phuong", "lien hop quoc", "asean", "apec", "unesco", "hiep dinh", "hiep uoc",
     "tham chinh thuc", "chuyen tham", "hoi dam", "tiep xa giao", "tiep dai su", "doan cong tac nuoc ngoai",
-    "quan he", "ket nghia", "bien gioi", "nuoc lao", "ban lao", "viet lao", "lao viet", "campuchia", "trung quoc", "han quoc", "nhat ban", "hoa ky",
+    "quan he", "ket nghia", "bien gioi", "nuoc lao", "ban lao", "viet lao", "lao viet", "campuchia", "trung quoc",
+    "han quoc", "nhat ban", "hoa ky",
     "thai lan", "savannakhet", "bolikhamxay", "khammouane", "bien dong", "nguoi viet", "fdi", "oda",
     "xuc tien dau tu", "xuc tien thuong mai", "tinh nghia", "huu nghi",
 )
@@ -106,7 +107,7 @@ class Tagger:
         self.version = hashlib.sha1(data.encode("utf-8")).hexdigest()[:12]
 
     @classmethod
-    def from_settings(cls, settings) -> "Tagger":
+    def from_settings(cls, settings) -> Tagger:
         return cls(settings.getlist("TOPIC_EXTRA_TERMS", []))
 
     def _score(self, text: str, language: str | None) -> float:

@@ -25,10 +25,10 @@ import random
 import sqlite3
 import time
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
 
 from itemadapter import ItemAdapter
 
@@ -121,7 +121,7 @@ def item_to_json(item) -> str:
 class Archive:
     """One archive directory. Use :meth:`for_crawler` so every pipeline shares one connection."""
 
-    _by_crawler: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+    _by_crawler: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def __init__(self, directory: str | os.PathLike):
         self.dir = Path(directory)
@@ -152,7 +152,7 @@ class Archive:
         return conn
 
     @classmethod
-    def for_crawler(cls, crawler) -> "Archive":
+    def for_crawler(cls, crawler) -> Archive:
         archive = cls._by_crawler.get(crawler)
         if archive is None:
             archive = cls(crawler.settings.get("ARCHIVE_DIR", "archive"))

@@ -98,7 +98,7 @@ def check_archive(directory: str | Path, check_warc: bool = True) -> Report:
             latest[obj.get("canonical_url")] = (obj.get("fingerprint"), part)
             if obj.get("canonical_url") not in rows:
                 report.errors.append(f"{part}:{n}: {obj.get('canonical_url')} is not in the database")
-    for (url, fp, part), n in seen_lines.items():
+    for (url, _fingerprint, part), n in seen_lines.items():
         if n > 1:
             report.errors.append(f"{part}: {url} written {n} times")
     for url, (fp, part, pending) in rows.items():

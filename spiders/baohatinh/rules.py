@@ -17,7 +17,8 @@ LEAD_PREFIX_RE = re.compile(r"^\(\s*Baohatinh(?:\.vn)?\s*\)\s*[-–—:]?\s*", r
 END_LABELS = frozenset({"đọc thêm", "tin liên quan", "bài liên quan", "xem thêm", "tin cùng chuyên mục",
                         "cùng chuyên mục", "tin khác"})
 #: an inline related link written as one paragraph: "Xem thêm: <headline of another article>"
-LABELLED_LINK_RE = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|tin cùng chuyên mục)\s*[:：>»]+\s*(?P<rest>\S.*)$",
+LABELLED_LINK_RE = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|tin cùng chuyên mục)"
+                              r"\s*[:：>»]+\s*(?P<rest>\S.*)$",
                                re.IGNORECASE)
 #: the labels of the block of related cards that closes the page (never an inline box when no
 #: other label follows them): "Đọc thêm" in the real dumps

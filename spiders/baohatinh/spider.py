@@ -1,8 +1,10 @@
 """baohatinh.vn -- Báo Hà Tĩnh, the Hà Tĩnh provincial paper.
 
-Everything this project knows about baohatinh.vn lives in this module (see SITES.md §1):
+Everything this project knows about baohatinh.vn lives in this package -- ``rules`` (data), ``text`` and
+``page`` (parsers), ``spider`` (discovery); the facts and their evidence are in docs/sites.md#baohatinh:
 
-* URLs: articles at ``/<slug>-post<ID>.html`` [C], also on ``daihoidang.baohatinh.vn`` [C]; TV items ``/tv/<slug>-<ID>.html``, tag pages
+* URLs: articles at ``/<slug>-post<ID>.html`` [C], also on ``daihoidang.baohatinh.vn`` [C]; TV items
+  ``/tv/<slug>-<ID>.html``, tag pages
   ``-tag<ID>.html``, ``/video/ /epaper/ /multimedia/ /short-video/ /podcast/ /emagazine/`` are not
   articles [C]. Categories ``/<slug>/`` list articles as ``a.cms-link[href]`` [C].
 * Feeds: ``/rss/home.rss`` [C]. Sitemap: ``/sitemap.xml``, an index of monthly news sitemaps

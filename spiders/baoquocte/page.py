@@ -26,6 +26,7 @@ from spiders.baoquocte.rules import (
     RELATED_LABELS,
     SITE,
     SITE_NAMES,
+    TAG_MAX_WORDS,
     VISIBLE_DATE_RE,
 )
 
@@ -129,13 +130,15 @@ class BaoquocteArticle(HtmlArticle):
         if not scope:
             return []
         links = scope[0].xpath(
-            ".//a[ancestor::*[contains(translate(@class,'TAG','tag'),'tag')] or contains(@href,'/tags/') or contains(@href,'/tag/')]"
+            ".//a[ancestor::*[contains(translate(@class,'TAG','tag'),'tag')]"
+            " or contains(@href,'/tags/') or contains(@href,'/tag/')]"
             f"[preceding::h1][not(ancestor::*[{OTHER_ARTICLE}])]"
             "[not(ancestor::*[@id='__MB_MASTERCMS_EL_3' or contains(@class,'__MASTERCMS_CONTENT')])]")
         out: list[str] = []
         for link in links:
             text = normalize_line(" ".join(link.css("::text").getall()))
             text = text.lstrip("#").strip() if text else ""
-            if text and 0 < word_count(text) <= 8 and text.casefold().strip(" :") not in ("tags", "tag", "từ khóa") and text not in out:
+            label = text.casefold().strip(" :") in ("tags", "tag", "từ khóa")
+            if text and 0 < word_count(text) <= TAG_MAX_WORDS and not label and text not in out:
                 out.append(text)
         return out

@@ -9,7 +9,8 @@ LANGUAGES = ("vi", "en")
 HOME = "https://baoquocte.vn"
 LEAD_PREFIX_RE = re.compile(r"^(?:TGVN|TG&VN|WVR)\s*[.:\-–]\s*")
 #: the follow-on-Google-News widget; the English edition words it "Follow Baoquocte.vn on"
-FOLLOW_WIDGET_RE = re.compile(r"^(?:Theo dõi|Follow)\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN|WVR|(?:the )?World (?:and|&) Vietnam Report)\b",
+FOLLOW_WIDGET_RE = re.compile(r"^(?:Theo dõi|Follow)\s+"
+                              r"(?:Baoquocte\.vn|TG&VN|Báo TG&VN|WVR|(?:the )?World (?:and|&) Vietnam Report)\b",
                               re.IGNORECASE)
 #: the follow widget and whatever follows it, inside a longer text (a sapo that nests the widget)
 FOLLOW_ANYWHERE = re.compile(r"\s*(?:Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)|Follow\s+Baoquocte\.vn\s+on)\b.*$",
@@ -17,7 +18,8 @@ FOLLOW_ANYWHERE = re.compile(r"\s*(?:Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&
 DATE_LINE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 #: the English edition's date line may name the month ("December 04, 2023 | 20:15", "4 December 2023")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-MONTH_DATE_RE = re.compile(rf"\b(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}})\b",
+MONTH_DATE_RE = re.compile(rf"\b(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+                           rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}})\b",
                            re.IGNORECASE)
 #: separators a date box puts around its date ("23/12/2023 09:15 |")
 DATE_BOX_EDGES = " |•·-–"
@@ -61,3 +63,5 @@ BYLINE_LABEL_RE = re.compile(r"^(?:bài\s*(?:và|,|&|\+)?\s*ảnh|bài|tác gi�
 #: inline block elements of the sapo that are not its own text (widgets, related links, images)
 LEAD_OWN_TEXT = ("./text() | ./*[not(self::div or self::table or self::ul or self::ol or self::iframe"
                   " or self::script or self::style or self::figure or self::img)]//text()")
+#: a tag is a short phrase; a longer link text in the tag box is something else
+TAG_MAX_WORDS = 8

@@ -1,6 +1,7 @@
 """baoquocte.vn -- Báo Thế giới & Việt Nam (TG&VN), the Ministry of Foreign Affairs paper (MasterCMS).
 
-Everything this project knows about baoquocte.vn lives in this module (see SITES.md §2):
+Everything this project knows about baoquocte.vn lives in this package -- ``rules`` (data), ``text`` and
+``page`` (parsers), ``spider`` (discovery); the facts and their evidence are in docs/sites.md#baoquocte:
 
 * URLs: articles at ``/<slug>-<ID>.html`` [C]. The diplomacy section ``/ngoai-giao`` pages as
   ``/ngoai-giao&s_cond=&BRSR=<offset>`` (``&`` right after the path, 15 per page) through

@@ -1,6 +1,7 @@
 """Can Tho Department of External Relations portal (Liferay 6), ``1cua.songoaivu.cantho.gov.vn``.
 
-Everything this project knows about the portal lives in this module (see SITES.md §4):
+Everything this project knows about the portal lives in this package -- ``rules`` (data), ``text`` and
+``page`` (parsers), ``spider`` (discovery); the facts and their evidence are in docs/sites.md#cantho:
 
 * Liferay 6.0/6.1 [C for Liferay, I for the version], served over http with ``;jsessionid=``
   path parameters [C]. The foreign-affairs section is ``/web/cms/tin-doi-ngoai-can-tho``

@@ -64,7 +64,7 @@ RELATED_LABELS = frozenset({
     "tin tức liên quan", "bài liên quan", "artikel terkait", "связанные новости", "похожие статьи",
     "читайте также", "相关新闻", "相關新聞", "相关文章", "相关阅读", "関連ニュース", "関連記事", "関連情報",
     "관련 뉴스", "관련뉴스", "관련 기사", "관련기사", "ข่าวที่เกี่ยวข้อง", "ข่าวเกี่ยวข้อง", "संबंधित समाचार",
-    "ຂ່າວທີ່ກ່ຽວຂ້ອງ", "ព័ត៌មានពាក់ព័ន្ធ", "verwandte news", "notizie correlate",
+    "ຂ່າວທີ່ກ່ຽວຂ້ອງ", "ព័ត៌មានពាក់ព័ន្ធ", "verwandte news",
 })
 #: the label of an ad slot, alone on its line: never article text
 AD_LABELS = frozenset({

@@ -1,6 +1,7 @@
 """vietnam.vn -- national platform republishing papers' articles, machine-translated.
 
-Everything this project knows about vietnam.vn lives in this module (see SITES.md §3):
+Everything this project knows about vietnam.vn lives in this package -- ``rules`` (data), ``text`` and
+``page`` (parsers), ``spider`` (discovery); the facts and their evidence are in docs/sites.md#vietnamvn:
 
 * URLs: ``https://www.vietnam.vn/<vietnamese-slug>`` (vi, no prefix, no ID, no ``.html``) and
   ``/<lang>/<same-slug>`` for the other languages (the slug is never translated) [C].
@@ -64,7 +65,8 @@ class VietnamvnSpider(SiteSpider):
     Only ``/sitemap/sitemap-post/YYYY-MM-DD.xml[.gz]`` children of the index are fetched, only
     for days in range; in each, only ``<loc>``s whose ``<lastmod>`` (UTC, read as a +07:00 day)
     is in range, and -- unless ``scope=all`` -- whose slug names a foreign-affairs term
-    (:meth:`crawler.extraction.topic.Tagger.slug_is_candidate`; a slug left out is recorded for ``scrapy rescope``). Whether a daily file is named after the UTC or
+    (:meth:`crawler.extraction.topic.Tagger.slug_is_candidate`; a slug left out is recorded for
+    ``scrapy rescope``). Whether a daily file is named after the UTC or
     the Hanoi day is unknown; the day before ``since`` is read only when the in-range files show
     UTC naming (see :meth:`edge_request`). Without a usable index the daily files are asked for
     by name (:meth:`daily_sitemaps_by_name`).

@@ -7,9 +7,10 @@ import os
 import shutil
 import tempfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable
+from typing import IO
 from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -162,7 +163,7 @@ class WarcIndex:
 
     # --- building -------------------------------------------------------------------------
     @classmethod
-    def build(cls, paths: Iterable[Path]) -> "WarcIndex":
+    def build(cls, paths: Iterable[Path]) -> WarcIndex:
         index = cls()
         by_digest: dict[str, _Entry] = {}
         by_id: dict[str, _Entry] = {}

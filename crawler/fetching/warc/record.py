@@ -49,12 +49,13 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from http import HTTPStatus
 from importlib import metadata
 from io import BytesIO
 from pathlib import Path
-from typing import IO, Mapping, Sequence
+from typing import IO
 from urllib.parse import urldefrag, urlsplit
 
 from scrapy import signals
@@ -154,7 +155,7 @@ class _WarcFile:
         crawler.signals.connect(self.close, signal=signals.spider_closed)
 
     @classmethod
-    def for_crawler(cls, crawler) -> "_WarcFile":
+    def for_crawler(cls, crawler) -> _WarcFile:
         warc = getattr(crawler, "_vnfa_warc_file", None)
         if warc is None:
             warc = cls(crawler)
