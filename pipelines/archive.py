@@ -5,25 +5,16 @@ import logging
 
 from itemadapter import ItemAdapter
 
-from crawler.storage.archive import Archive
+from pipelines.base import ArchiveBackedPipeline
 
 logger = logging.getLogger(__name__)
 
 
-class ArchivePipeline:
+class ArchivePipeline(ArchiveBackedPipeline):
     """Upserts each item by canonical URL in one transaction (see crawler.storage.archive)."""
 
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.stats = crawler.stats
-        self.archive: Archive | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
     def open_spider(self):
-        self.archive = Archive.for_crawler(self.crawler)
+        super().open_spider()
         self.stats.set_value("archive/dir", str(self.archive.dir))
 
     def process_item(self, item):

@@ -4,10 +4,10 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 
 from crawler.items import Handled
-from crawler.storage.archive import Archive
+from pipelines.base import ArchiveBackedPipeline
 
 
-class DedupPipeline:
+class DedupPipeline(ArchiveBackedPipeline):
     """Drops an item whose canonical URL or fingerprint was already seen in this run.
 
     The lookup goes to the archive's SQLite indexes (the archive pipeline writes each item
@@ -22,17 +22,8 @@ class DedupPipeline:
     """
 
     def __init__(self, crawler):
-        self.crawler = crawler
-        self.stats = crawler.stats
+        super().__init__(crawler)
         self.drop_archived = crawler.settings.getbool("DEDUP_DROP_ARCHIVED", False)
-        self.archive: Archive | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def open_spider(self):
-        self.archive = Archive.for_crawler(self.crawler)
 
     def process_item(self, item):
         a = ItemAdapter(item)

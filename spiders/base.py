@@ -50,6 +50,7 @@ from twisted.internet.error import (
 )
 
 from crawler.extraction.dates import VN_TZ, parse_date
+from crawler.extraction.layers import safe_urljoin
 from crawler.extraction.page import HtmlArticle, NotAnArticle, ParseError
 from crawler.extraction.topic import Tagger
 from crawler.storage.archive import Archive
@@ -238,6 +239,24 @@ class SiteSpider(scrapy.Spider):
         self._queued.add(key)
         self.count("articles_queued")
         return self.article_request(url, meta=meta)
+
+    def parse_feed(self, response):
+        """An RSS/Atom feed: each article link, with its pubDate as the listing date."""
+        entries = feed_entries(response.body)
+        if not entries:
+            self.count("empty_feeds")
+        for link, when in entries:
+            link = safe_urljoin(response, link)
+            if not self.is_article_url(link):
+                self.count("skipped_not_article")
+                continue
+            request = self.feed_request(link, when)
+            if request is not None:
+                yield request
+
+    def feed_request(self, url: str, raw_date: str | None) -> scrapy.Request | None:
+        """The request for an article a feed lists (None: already queued, or not wanted)."""
+        return self.queue_article(url, meta={"listing_date": raw_date} if raw_date else None)
 
     def sitemap_body(self, response) -> bytes | None:
         """The XML of a sitemap response: gunzipped within DOWNLOAD_MAXSIZE when it is a .gz

@@ -12,6 +12,7 @@ import pytest
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse, Request
+from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from crawler.items import ArticleItem, new_item, type_errors
@@ -54,9 +55,8 @@ def test_a_failing_required_field_still_refuses_the_page():
 
 
 def test_the_spider_counts_field_errors():
-    crawler = get_crawler(BaoquocteSpider)
-    crawler._apply_settings()
-    crawler.stats = crawler._create_stats() if hasattr(crawler, "_create_stats") else crawler.stats
+    crawler = get_crawler(settings_dict={})  # no spider class: its settings would ask for another reactor
+    crawler.stats = MemoryStatsCollector(crawler)
     spider = BaoquocteSpider.from_crawler(crawler)
     spider.article_page = TagsBroken
     items = [r for r in spider.parse_article(_response()) if isinstance(r, ArticleItem)]

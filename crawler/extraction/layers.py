@@ -123,10 +123,8 @@ def _exclude_steps(exclude: tuple[str, ...]) -> tuple[etree.XPath, ...]:
     """
     steps: list[list[str]] = []
     for query in exclude:
-        try:
-            xpath = _CSS.css_to_xpath(query)
-            etree.XPath(xpath, namespaces=_XPATH_NS)
-        except Exception:  # a selector lxml/cssselect does not support
+        xpath = _css_xpath(query)
+        if xpath is None:
             continue
         if _order_free(query) and steps and steps[-1][0] == "union":
             steps[-1].append(xpath)
@@ -135,16 +133,19 @@ def _exclude_steps(exclude: tuple[str, ...]) -> tuple[etree.XPath, ...]:
     return tuple(etree.XPath(" | ".join(step[1:]), namespaces=_XPATH_NS, smart_strings=False) for step in steps)
 
 
+def _css_xpath(query: str) -> str | None:
+    """The XPath of a CSS query, or None for one cssselect/lxml cannot handle."""
+    try:
+        xpath = _CSS.css_to_xpath(query)
+        etree.XPath(xpath, namespaces=_XPATH_NS)
+    except Exception:  # a selector lxml/cssselect does not support
+        return None
+    return xpath
+
+
 @functools.lru_cache(maxsize=128)
 def _css_union(queries: tuple[str, ...]) -> etree.XPath | None:
-    parts = []
-    for query in queries:
-        try:
-            xpath = _CSS.css_to_xpath(query)
-            etree.XPath(xpath, namespaces=_XPATH_NS)
-        except Exception:  # a selector lxml/cssselect does not support
-            continue
-        parts.append(xpath)
+    parts = [xpath for xpath in map(_css_xpath, queries) if xpath is not None]
     return etree.XPath(" | ".join(parts), namespaces=_XPATH_NS, smart_strings=False) if parts else None
 
 

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from crawler.extraction.layers import safe_urljoin
 from spiders.baohatinh.page import BaohatinhArticle
 from spiders.baohatinh.rules import ARTICLE_URL_RE, HOME, SITE
-from spiders.base import SiteSpider, feed_entries
+from spiders.base import SiteSpider
 
 #: the monthly news sitemaps listed by the sitemap index [C-sib, I]
 MONTHLY_SITEMAP_RE = re.compile(r"/sitemaps/news-(?P<y>\d{4})-(?P<m>\d{1,2})\.xml(?:\.gz)?(?:[?#].*)?$")
@@ -207,18 +207,8 @@ class BaohatinhSpider(SiteSpider):
                 yield request
 
     # --- feeds and category pages (incremental) ------------------------------------------------
-    def parse_feed(self, response):
-        entries = feed_entries(response.body)
-        if not entries:
-            self.count("empty_feeds")
-        for link, when in entries:
-            link = safe_urljoin(response, link)
-            if not self.is_article_url(link):
-                self.count("skipped_not_article")
-                continue
-            request = self._listed(link, when)
-            if request is not None:
-                yield request
+    def feed_request(self, url: str, raw_date: str | None):
+        return self._listed(url, raw_date)
 
     def _listed(self, url: str, raw_date: str | None):
         """An article found on a feed or listing; out-of-range ones are skipped when dated."""

@@ -31,7 +31,7 @@ from crawler.extraction.text import (
 from crawler.items import ArticleItem
 from spiders.baoquocte.page import BaoquocteArticle
 from spiders.baoquocte.rules import ARTICLE_URL_RE, HOME, SITE
-from spiders.base import SiteSpider, feed_entries
+from spiders.base import SiteSpider
 
 #: the offset of a listing page: ``…/ngoai-giao&s_cond=&BRSR=30``
 _BRSR_RE = re.compile(r"[&?]BRSR=(\d+)")
@@ -99,18 +99,6 @@ class BaoquocteSpider(SiteSpider):
         return self.discovery_request(url, self.parse_listing, meta={"page": page})
 
     # --- feed ------------------------------------------------------------------------------------
-    def parse_feed(self, response):
-        entries = feed_entries(response.body)
-        if not entries:
-            self.count("empty_feeds")
-        for link, when in entries:
-            link = safe_urljoin(response, link)
-            if not self.is_article_url(link):
-                self.count("skipped_not_article")
-                continue
-            request = self.queue_article(link, meta={"listing_date": when} if when else None)
-            if request is not None:
-                yield request
 
     # --- listing ---------------------------------------------------------------------------------
     def cards(self, response) -> list[tuple[str, str | None]]:

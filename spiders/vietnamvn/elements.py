@@ -45,7 +45,9 @@ def tag_of(el) -> str:
 
 
 def text_of(el) -> str:
-    """The element's text in reading order, scripts left out."""
+    """The element's text in reading order, scripts left out (none for a comment or processing instruction)."""
+    if not tag_of(el):
+        return ""
     if next(el.iter(*SKIP_TAGS), None) is None:  # nothing to leave out (HTML tags are lower case)
         return normalize_line("".join(el.itertext())) or ""
     parts: list[str] = []
