@@ -247,19 +247,19 @@ def test_canonical_urls_drop_host_and_query_noise():
 
 # --- hold-out recording: a narrower range, lastmod after until, JSON-LD "Z" dates --------------------
 
-HOLDOUT = SITE_DIR / "holdout_replay"
+EDITED_AFTER = SITE_DIR / "replay-lastmod-after-range"
 
 
-def test_holdout_backfill_reads_articles_edited_after_the_range(tmp_path):
+def test_backfill_reads_articles_edited_after_the_range(tmp_path):
     """A second, independent recording (sitemap index of news-YYYY-M children, RSS, /the-gioi/):
     backfill 17/12..20/12/2023 with ``-a lastmod_grace=2``. One in-range article was edited the next morning (lastmod 21/12),
     one article of 16/12 was edited on 17/12, one carries only a JSON-LD date in UTC (18:30Z on
     16/12 = 17/12 in Hanoi)."""
-    spec = json.loads((HOLDOUT / "expected_backfill.json").read_text(encoding="utf-8"))
-    warc_from_manifest(HOLDOUT / "manifest.json", tmp_path / "site.warc.gz")
+    spec = json.loads((EDITED_AFTER / "expected_backfill.json").read_text(encoding="utf-8"))
+    warc_from_manifest(EDITED_AFTER / "manifest.json", tmp_path / "site.warc.gz")
     window = ("-a", f"since={spec['since']}", "-a", f"until={spec['until']}", "-a", "lastmod_grace=2")
-    default = run(tmp_path, "archive", "holdout", *window)
-    everything = run(tmp_path, "archive-all", "holdout-all", *window, "-a", "scope=all")
+    default = run(tmp_path, "archive", "edited-after", *window)
+    everything = run(tmp_path, "archive-all", "edited-after-all", *window, "-a", "scope=all")
     assert sorted(i["url"] for i in default["items"]) == sorted(spec["must_archive"])
     assert sorted(i["url"] for i in everything["items"]) == sorted(spec["must_archive"]
                                                                    + spec["must_archive_scope_all_extra"])
@@ -278,10 +278,10 @@ def test_holdout_backfill_reads_articles_edited_after_the_range(tmp_path):
     assert stats["pipeline/dates/dropped/out_of_range"] == 3
 
 
-def test_holdout_backfill_without_grace_fetches_no_lastmod_outside_the_range(tmp_path):
+def test_backfill_without_grace_fetches_no_lastmod_outside_the_range(tmp_path):
     """The default: entries whose lastmod is after ``until`` are not fetched (the edited one is missed)."""
-    spec = json.loads((HOLDOUT / "expected_backfill.json").read_text(encoding="utf-8"))
-    warc_from_manifest(HOLDOUT / "manifest.json", tmp_path / "site.warc.gz")
+    spec = json.loads((EDITED_AFTER / "expected_backfill.json").read_text(encoding="utf-8"))
+    warc_from_manifest(EDITED_AFTER / "manifest.json", tmp_path / "site.warc.gz")
     result = run(tmp_path, "archive", "strict", "-a", f"since={spec['since']}", "-a", f"until={spec['until']}")
     assert sorted(i["url"] for i in result["items"]) == sorted(spec["must_archive"])
     fetched = articles(result["crawled"])
@@ -292,16 +292,16 @@ def test_holdout_backfill_without_grace_fetches_no_lastmod_outside_the_range(tmp
 
 # --- second hold-out recording: gzipped monthly sitemap, the daihoidang subdomain, media pages ------
 
-HOLDOUT2 = SITE_DIR / "holdout2_replay"
+LAYOUTS_2025 = SITE_DIR / "replay-breadcrumb-layouts-2025"
 
 
-def test_holdout2_backfill_archives_the_in_range_articles_only(tmp_path):
+def test_backfill_over_2025_layouts_archives_the_in_range_articles_only(tmp_path):
     """Backfill 1..31/3/2025 over a recording whose March news sitemap is gzipped and lists an
     article of the daihoidang.baohatinh.vn subdomain, an /emagazine/ page, an off-topic story, an
     article of 26/2 edited on 3/3; Feb and April sitemaps and the RSS feed are out of the way."""
-    spec = json.loads((HOLDOUT2 / "expected_backfill.json").read_text(encoding="utf-8"))
-    warc_from_manifest(HOLDOUT2 / "manifest.json", tmp_path / "site.warc.gz")
-    result = run(tmp_path, "archive", "holdout2", "-a", f"since={spec['since']}", "-a", f"until={spec['until']}")
+    spec = json.loads((LAYOUTS_2025 / "expected_backfill.json").read_text(encoding="utf-8"))
+    warc_from_manifest(LAYOUTS_2025 / "manifest.json", tmp_path / "site.warc.gz")
+    result = run(tmp_path, "archive", "layouts-2025", "-a", f"since={spec['since']}", "-a", f"until={spec['until']}")
     urls = {i["url"] for i in result["items"]}
     assert set(spec["must_archive"]) <= urls <= set(spec["must_archive"]) | set(spec["may_archive"])
     assert not urls & set(spec["must_not_archive"])
@@ -323,7 +323,7 @@ def test_media_section_pages_are_not_articles(page, url):
     from tests.test_pages import page_item
 
     with pytest.raises(ParseError):
-        page_item("baohatinh", url, (HOLDOUT2 / "pages" / page).read_bytes())
+        page_item("baohatinh", url, (LAYOUTS_2025 / "pages" / page).read_bytes())
 
 
 @pytest.mark.parametrize("broken", ["missing", "html"])

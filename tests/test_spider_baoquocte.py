@@ -270,17 +270,17 @@ def test_next_page_is_the_nearest_offset_ahead():
 
 
 # --- hold-out recording: a second, independently written section recording ----------------------
-# tests/fixtures/baoquocte/holdout_replay/: listing pages /ngoai-giao (= BRSR=0) .. BRSR=60, cards every
+# tests/fixtures/baoquocte/replay-two-date-formats/: listing pages /ngoai-giao (= BRSR=0) .. BRSR=60, cards every
 # ~6 h from 23/12/2023 20:00 back, dates as "dd/mm/yyyy HH:MM" on even pages and "HH:MM | dd/mm/yyyy" on
 # odd ones, one undated card, the last card of page 1 repeated on top of page 2 (the listing shifted),
 # the section feed; only the in-range articles (and two older decoys) are recorded.
-HOLDOUT_DIR = SITE_DIR / "holdout_replay"
+TWO_FORMATS_DIR = SITE_DIR / "replay-two-date-formats"
 
 
-def test_holdout_backfill_archives_exactly_the_range(tmp_path):
-    expected = json.loads((HOLDOUT_DIR / "expected.json").read_text(encoding="utf-8"))
-    warc_from_manifest(HOLDOUT_DIR / "manifest.json", tmp_path / "site.warc.gz")
-    run_ = run(tmp_path, "archive", "holdout", "-a", f"since={expected['since']}", "-a", f"until={expected['until']}")
+def test_backfill_over_two_date_formats_archives_exactly_the_range(tmp_path):
+    expected = json.loads((TWO_FORMATS_DIR / "expected.json").read_text(encoding="utf-8"))
+    warc_from_manifest(TWO_FORMATS_DIR / "manifest.json", tmp_path / "site.warc.gz")
+    run_ = run(tmp_path, "archive", "two-formats", "-a", f"since={expected['since']}", "-a", f"until={expected['until']}")
     urls = [i["url"] for i in run_["items"]]
     assert sorted(urls) == sorted(expected["archive"])  # each once, the repeated card too
     fetched = run_["crawled"]
@@ -303,24 +303,24 @@ def test_text_parser_leaves_vietnamvn_republications_alone():
 
 
 # --- second hold-out recording (round 2) -------------------------------------------------------------
-# tests/fixtures/baoquocte/holdout2_replay/: /ngoai-giao (= BRSR=0), BRSR=15, BRSR=30 with 15 cards each in
+# tests/fixtures/baoquocte/replay-relative-card-dates/: /ngoai-giao (= BRSR=0), BRSR=15, BRSR=30 with 15 cards each in
 # date order; page 1 opens with two cards dated "2 giờ trước" / "5 giờ trước" (23/12, after the range) and one
 # card without a date (22/12); page 2 is wholly in range with one undated card; page 3 opens with an undated
 # card (18/12 06:00, in range) and then only 17/12 and older. The section feed lists two 23/12 items and
-# holdout2-bt-tiep-dai-su-hungary. Backfill 18..22/12/2023: every in-range article once, page 3's undated
+# bt-tiep-dai-su-hungary. Backfill 18..22/12/2023: every in-range article once, page 3's undated
 # card read, no dated out-of-range card fetched, no fourth listing page.
-HOLDOUT2_DIR = SITE_DIR / "holdout2_replay"
+RELATIVE_DATES_DIR = SITE_DIR / "replay-relative-card-dates"
 
 
-def test_holdout2_backfill_over_relative_and_missing_card_dates(tmp_path):
-    expected = json.loads((HOLDOUT2_DIR / "expected.json").read_text(encoding="utf-8"))
-    warc_from_manifest(HOLDOUT2_DIR / "manifest.json", tmp_path / "site.warc.gz")
-    run_ = run(tmp_path, "archive", "holdout2", "-a", f"since={expected['since']}", "-a", f"until={expected['until']}")
+def test_backfill_over_relative_and_missing_card_dates(tmp_path):
+    expected = json.loads((RELATIVE_DATES_DIR / "expected.json").read_text(encoding="utf-8"))
+    warc_from_manifest(RELATIVE_DATES_DIR / "manifest.json", tmp_path / "site.warc.gz")
+    run_ = run(tmp_path, "archive", "relative-dates", "-a", f"since={expected['since']}", "-a", f"until={expected['until']}")
     urls = [i["url"] for i in run_["items"]]
     assert sorted(urls) == sorted(expected["archive"])
     assert not [u for u in expected["must_not_fetch"] if u in run_["crawled"]]
     by_url = {i["url"]: i for i in run_["items"]}
-    for name in ("holdout2-bt-tiep-dai-su-hungary", "holdout2-hop-bao-thuong-ky"):
+    for name in ("bt-tiep-dai-su-hungary", "hop-bao-thuong-ky"):
         page = spec(name)
         item = by_url[page["url"]]
         assert {k: item.get(k) for k in page["expected"]} == page["expected"]
@@ -330,7 +330,7 @@ def test_text_dump_month_name_date_line_is_the_page_date():
     """The English edition may name the month in its date line; it is the page's date, not the sapo's."""
     from spiders.baoquocte.text import BaoquocteText
 
-    text = (FIXTURES / "text" / "baoquocte" / "holdout2-en-political-consultation-singapore.txt").read_text(encoding="utf-8")
+    text = (FIXTURES / "text" / "baoquocte" / "en-political-consultation-singapore.txt").read_text(encoding="utf-8")
     assert "04/12/2023 20:15 |" in text
     for line in ("December 04, 2023 | 20:15", "Dec 4, 2023 20:15", "4 December 2023"):
         page = BaoquocteText(text.replace("04/12/2023 20:15 |", line), "file:///en.txt")

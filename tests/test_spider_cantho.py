@@ -133,7 +133,7 @@ def test_friendly_and_non_friendly_forms_share_one_canonical_url():
     assert len(urls) >= 2 and keys == {canonical("delegation-of-the-japan-international-cooperation-agency-works-in-can-tho")}
 
 
-# --- hold-out recording (tests/fixtures/cantho/holdout-replay) -----------------------------------
+# --- recording of a shifted listing (tests/fixtures/cantho/replay-shifted-listing) -----------------------------------
 # Three /en/ listing pages of five, four and two asset-abstract items (paginator: page numbers in
 # the namespaced ``_101_INSTANCE_<id>_cur=N&..._delta=5`` form, Previous/Next as plain ``?cur=N``),
 # friendly links with jsessionid + redirect (+ cur) and non-friendly p_p_id/assetEntryId links;
@@ -142,19 +142,19 @@ def test_friendly_and_non_friendly_forms_share_one_canonical_url():
 # a div.journal-content-article. Range 2024-01-01..2024-03-31: five articles in it, two newer,
 # four older.
 
-HOLDOUT = FIXTURES / "cantho" / "holdout-replay"
+SHIFTED_LISTING = FIXTURES / "cantho" / "replay-shifted-listing"
 
 
 @pytest.fixture(scope="module")
-def holdout_backfill(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("cantho_holdout_replay")
-    warc_from_manifest(HOLDOUT / "manifest.json", tmp / "site.warc.gz")
-    spec = json.loads((HOLDOUT / "expected_backfill.json").read_text(encoding="utf-8"))
-    return spec, run(tmp, "holdout-backfill", "-a", f"since={spec['since']}", "-a", f"until={spec['until']}")
+def shifted_listing_backfill(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cantho_shifted_listing")
+    warc_from_manifest(SHIFTED_LISTING / "manifest.json", tmp / "site.warc.gz")
+    spec = json.loads((SHIFTED_LISTING / "expected_backfill.json").read_text(encoding="utf-8"))
+    return spec, run(tmp, "shifted-listing-backfill", "-a", f"since={spec['since']}", "-a", f"until={spec['until']}")
 
 
-def test_holdout_backfill_archives_exactly_the_in_range_articles_once(holdout_backfill):
-    spec, result = holdout_backfill
+def test_shifted_listing_backfill_archives_exactly_the_in_range_articles_once(shifted_listing_backfill):
+    spec, result = shifted_listing_backfill
     items = result["items"]
     assert sorted(i["canonical_url"] for i in items) == sorted(canonical(t) for t in spec["url_titles"])
     for item in items:
@@ -163,8 +163,8 @@ def test_holdout_backfill_archives_exactly_the_in_range_articles_once(holdout_ba
         assert item["body"] and "Bộ Ngoại giao" not in item["body"] and "Copyright" not in item["body"]
 
 
-def test_holdout_backfill_requests_each_article_once(holdout_backfill):
-    _, result = holdout_backfill
+def test_shifted_listing_backfill_requests_each_article_once(shifted_listing_backfill):
+    _, result = shifted_listing_backfill
     fetched = article_fetches(result)
     keys = Counter(CanthoArticle.canonicalize(u) for u in fetched)
     assert [k for k, n in keys.items() if n > 1] == []
@@ -172,7 +172,7 @@ def test_holdout_backfill_requests_each_article_once(holdout_backfill):
     assert result["stats"]["discovery/cantho/skipped_duplicate_link"] == 2
 
 
-# --- second hold-out recording (tests/fixtures/cantho/holdout2_replay) ---------------------------
+# --- recording with a namespaced paginator (tests/fixtures/cantho/replay-namespaced-paginator) ---------------------------
 # Three /en/ listing pages (4, 4, 2 asset-abstract items, no dates; the paginator only in Liferay
 # 6.1's namespaced ``_101_INSTANCE_<id>_cur=N`` form with delta/keywords/andOperator noise, the last
 # page's Next/Last as plain spans, no link), each item linked twice (title and "Read More »"),
@@ -180,19 +180,19 @@ def test_holdout_backfill_requests_each_article_once(holdout_backfill):
 # re-lists a page-1 article. Articles date themselves only in the prose. Range 2024-01-01..2024-03-31:
 # four articles in it, two newer, three older.
 
-HOLDOUT2 = FIXTURES / "cantho" / "holdout2_replay"
+NAMESPACED_PAGINATOR = FIXTURES / "cantho" / "replay-namespaced-paginator"
 
 
 @pytest.fixture(scope="module")
-def holdout2_backfill(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("cantho_holdout2_replay")
-    warc_from_manifest(HOLDOUT2 / "manifest.json", tmp / "site.warc.gz")
-    spec = json.loads((HOLDOUT2 / "expected_backfill.json").read_text(encoding="utf-8"))
-    return spec, run(tmp, "holdout2-backfill", "-a", f"since={spec['since']}", "-a", f"until={spec['until']}")
+def namespaced_paginator_backfill(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cantho_namespaced_paginator")
+    warc_from_manifest(NAMESPACED_PAGINATOR / "manifest.json", tmp / "site.warc.gz")
+    spec = json.loads((NAMESPACED_PAGINATOR / "expected_backfill.json").read_text(encoding="utf-8"))
+    return spec, run(tmp, "namespaced-paginator-backfill", "-a", f"since={spec['since']}", "-a", f"until={spec['until']}")
 
 
-def test_holdout2_backfill_archives_exactly_the_in_range_articles_once(holdout2_backfill):
-    spec, result = holdout2_backfill
+def test_namespaced_paginator_backfill_archives_exactly_the_in_range_articles_once(namespaced_paginator_backfill):
+    spec, result = namespaced_paginator_backfill
     items = result["items"]
     assert sorted(i["canonical_url"] for i in items) == sorted(canonical(t) for t in spec["archived_url_titles"])
     assert sorted(i["published_at"] for i in items) == spec["archived_dates"]
@@ -202,8 +202,8 @@ def test_holdout2_backfill_archives_exactly_the_in_range_articles_once(holdout2_
         assert "Hình đại diện" not in item["body"] and "Copyright" not in item["body"] and "Other news" not in item["body"]
 
 
-def test_holdout2_backfill_requests_each_article_and_page_once(holdout2_backfill):
-    _, result = holdout2_backfill
+def test_namespaced_paginator_backfill_requests_each_article_and_page_once(namespaced_paginator_backfill):
+    _, result = namespaced_paginator_backfill
     fetched = article_fetches(result)
     keys = Counter(CanthoArticle.canonicalize(u) for u in fetched)
     assert [k for k, n in keys.items() if n > 1] == [] and len(keys) == 9

@@ -129,12 +129,12 @@ def test_scope_all_and_languages_arguments(tmp_path):
     assert "discovery/vietnamvn/skipped_off_topic_slug" not in result["stats"]
 
 
-# --- hold-out recording (tests/fixtures/vietnamvn/holdout_replay/) ----------------------------
+# --- recording with a gzipped daily sitemap (tests/fixtures/vietnamvn/replay-gzip-daily-sitemap/) ----------------------------
 # Written blind from docs/sites.md: an index with daily children 20..26/12 and decoys (news, pages,
 # tags, categories), daily files 22..25/12 (23/12 gzipped, served as application/x-gzip under
 # its .xml name), vi + en pages. Backfill 23..24/12, languages vi,en.
-HOLDOUT = FIXTURES / "vietnamvn" / "holdout_replay"
-HOLDOUT_IN = {
+GZIP_DAILY = FIXTURES / "vietnamvn" / "replay-gzip-daily-sitemap"
+GZIP_DAILY_IN = {
     f"{HOME}/hoi-nghi-ngoai-giao-lan-thu-32-be-mac", f"{HOME}/en/hoi-nghi-ngoai-giao-lan-thu-32-be-mac",
     f"{HOME}/thu-truong-ngoai-giao-tiep-dai-su-han-quoc",  # no /en/ version recorded
     f"{HOME}/viet-nam-lao-tang-cuong-hop-tac-bien-gioi",  # in the 23/12 file, lastmod 01:30 on 24/12 Hanoi time
@@ -143,10 +143,10 @@ HOLDOUT_IN = {
 }
 
 
-def test_holdout_backfill(tmp_path):
-    warc_from_manifest(HOLDOUT / "manifest.json", tmp_path / "site.warc.gz")
-    result = run(tmp_path, "holdout", "-a", "since=2023-12-23", "-a", "until=2023-12-24", "-a", "languages=vi,en")
-    assert sorted(i["url"] for i in result["items"]) == sorted(HOLDOUT_IN)
+def test_backfill_over_gzip_daily_sitemap(tmp_path):
+    warc_from_manifest(GZIP_DAILY / "manifest.json", tmp_path / "site.warc.gz")
+    result = run(tmp_path, "gzip-daily", "-a", "since=2023-12-23", "-a", "until=2023-12-24", "-a", "languages=vi,en")
+    assert sorted(i["url"] for i in result["items"]) == sorted(GZIP_DAILY_IN)
     fetched = set(result["crawled"])
     assert not [u for u in fetched if "vung-chua" in u]  # off-topic slug: never fetched
     assert not [u for u in fetched if "/tag/" in u or "/category/" in u or "news-sitemap" in u]
@@ -160,11 +160,11 @@ def test_holdout_backfill(tmp_path):
         assert item["language"] == ("en" if "/en/" in item["url"] else "vi")
 
 
-# --- second hold-out recording (tests/fixtures/vietnamvn/holdout2_replay/) --------------------
+# --- recording with UTC lastmods (tests/fixtures/vietnamvn/replay-utc-lastmods-2025/) --------------------
 # Written blind from docs/sites.md: an index with daily children 08..14/03/2025 and decoys, daily files
 # with ISO-ms UTC lastmods, vi pages + two /en/ versions. Backfill 11..12/03, languages vi,en.
-HOLDOUT2 = FIXTURES / "vietnamvn" / "holdout2_replay"
-HOLDOUT2_IN = {
+UTC_LASTMODS = FIXTURES / "vietnamvn" / "replay-utc-lastmods-2025"
+UTC_LASTMODS_IN = {
     f"{HOME}/viet-nam-va-lao-tang-cuong-hop-tac-quan-ly-bien-gioi",
     f"{HOME}/en/viet-nam-va-lao-tang-cuong-hop-tac-quan-ly-bien-gioi",
     f"{HOME}/bo-ngoai-giao-to-chuc-hop-bao-thuong-ky-thang-3",  # no /en/ version recorded
@@ -173,10 +173,10 @@ HOLDOUT2_IN = {
 }
 
 
-def test_holdout2_backfill(tmp_path):
-    warc_from_manifest(HOLDOUT2 / "manifest.json", tmp_path / "site.warc.gz")
-    result = run(tmp_path, "holdout2", "-a", "since=2025-03-11", "-a", "until=2025-03-12", "-a", "languages=vi,en")
-    assert sorted(i["url"] for i in result["items"]) == sorted(HOLDOUT2_IN)
+def test_backfill_over_utc_lastmods(tmp_path):
+    warc_from_manifest(UTC_LASTMODS / "manifest.json", tmp_path / "site.warc.gz")
+    result = run(tmp_path, "utc-lastmods", "-a", "since=2025-03-11", "-a", "until=2025-03-12", "-a", "languages=vi,en")
+    assert sorted(i["url"] for i in result["items"]) == sorted(UTC_LASTMODS_IN)
     fetched = set(result["crawled"])
     assert not [u for u in fetched if "gia-vang" in u]  # off-topic slug: never fetched
     # lastmod 18:40 UTC on 12/03 = 13/03 Hanoi time; 10/03 and 13/03 pages: never fetched
@@ -218,7 +218,7 @@ def test_a_sapo_keeps_no_paper_prefix(prefix):
 
     from tests.test_pages import page_item
 
-    case = FIXTURES / "vietnamvn" / "holdout2-vi-hatinh-bolikhamxay.expected.json"
+    case = FIXTURES / "vietnamvn" / "vi-hatinh-bolikhamxay.expected.json"
     spec = json.loads(case.read_text(encoding="utf-8"))
     lead = spec["expected"]["lead"]
     html = case.with_name(case.name.replace(".expected.json", ".html")).read_text(encoding="utf-8")
