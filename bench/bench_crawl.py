@@ -220,7 +220,11 @@ def crawl(kind: str, site: str, address: str, archive_dir: str, concurrency: int
         settings = get_project_settings()
         # the sites' hosts mapped onto the local server: a test/benchmark component, not the project's
         middlewares = {**settings.getdict("DOWNLOADER_MIDDLEWARES"), "tests.mirror_middleware.MirrorMiddleware": 950}
-        settings.setdict({**common, "ARCHIVE_DIR": archive_dir, "DOWNLOADER_MIDDLEWARES": middlewares},
+        import synth
+
+        # the recording replayed as on its newest day, its whole span in the incremental run's window
+        replay_day = {"TODAY": synth.NEWEST_DAY.isoformat(), "INCREMENTAL_DEFAULT_DAYS": 3650}
+        settings.setdict({**common, **replay_day, "ARCHIVE_DIR": archive_dir, "DOWNLOADER_MIDDLEWARES": middlewares},
                          priority="cmdline")
         spider = site
         kwargs = dict(a.split("=", 1) for a in spider_args)
