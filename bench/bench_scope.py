@@ -14,7 +14,8 @@ Two filters are measured:
   segment for vietnam.vn, the headline part for baohatinh.vn (``/<slug>-post123.html``,
   ``/<slug>-tag123.html``, ``/<section>/<slug>/123.htm``). A slug it rejects is never fetched:
   its recall is what matters;
-* the **article tagger** on title + lead (the set has no body). An article is *kept* unless the
+* the **article tagger** on title + lead (the set has no body) and the URL, whose slug is the
+  Vietnamese headline (as the spiders call it; ``noslug``: title + lead alone). An article is *kept* unless the
   tagger says False: ``Tagger.judge`` answers True, None (unsure: archived and flagged) or
   False (dropped). Recall and precision are of *kept*; ``strict`` counts only True as kept.
   A tagger without ``judge`` (the one before #15) is measured through ``is_foreign_affairs``.
@@ -63,9 +64,11 @@ def half(record: dict) -> str:
     return "tune" if zlib.crc32(url_slug(record["url"]).encode("utf-8")) % 2 == 0 else "holdout"
 
 
-def judge(tagger: Tagger, record: dict):
+def judge(tagger: Tagger, record: dict, with_slug: bool = True):
     fn = getattr(tagger, "judge", None)
     if fn is not None:
+        if with_slug:
+            return fn(record["title"], record["lead"], None, record["language"], url=record["url"])
         return fn(record["title"], record["lead"], None, record["language"])
     return tagger.is_foreign_affairs(record["title"], record["lead"], None, record["language"])
 
@@ -80,8 +83,10 @@ def evaluate(records: list[dict], tagger: Tagger | None = None) -> list[dict]:
     rows = []
     for r in records:
         verdict = judge(tagger, r)
+        bare = judge(tagger, r, with_slug=False)
         rows.append({**r, "slug": url_slug(r["url"]), "half": half(r), "verdict": verdict,
-                     "kept": verdict is not False, "strict": verdict is True, "slug_pass": slug_pass(tagger, r)})
+                     "kept": verdict is not False, "strict": verdict is True, "bare_kept": bare is not False,
+                     "slug_pass": slug_pass(tagger, r)})
     return rows
 
 
@@ -97,6 +102,7 @@ def figures(rows: list[dict], field: str) -> dict:
 
 def summary(rows: list[dict]) -> dict:
     return {"tagger": figures(rows, "kept"), "tagger_strict": figures(rows, "strict"),
+            "tagger_no_slug": figures(rows, "bare_kept"),
             "slug": figures(rows, "slug_pass"),
             "unsure": sum(1 for r in rows if r["verdict"] is None),
             "unsure_pos": sum(1 for r in rows if r["verdict"] is None and r["foreign_affairs"])}
@@ -124,14 +130,14 @@ def _f(x) -> str:
 
 def table(rows: list[dict]) -> str:
     lines = [f"{'group':<22} {'n':>4} {'pos':>4} | {'tagger R':>8} {'P':>6} {'fn':>3} {'fp':>3} {'unsure':>6} "
-             f"| {'strict R':>8} {'P':>6} | {'slug R':>6} {'P':>6} {'fn':>3} {'skip-neg':>8}"]
+             f"| {'strict R':>8} {'P':>6} | {'noslug R':>8} {'P':>6} | {'slug R':>6} {'P':>6} {'fn':>3} {'skip-neg':>8}"]
     lines.append("-" * len(lines[0]))
     for name, rs in groups(rows).items():
         s = summary(rs)
-        t, st, sl = s["tagger"], s["tagger_strict"], s["slug"]
+        t, st, ns, sl = s["tagger"], s["tagger_strict"], s["tagger_no_slug"], s["slug"]
         lines.append(f"{name:<22} {t['n']:>4} {t['pos']:>4} | {_f(t['recall']):>8} {_f(t['precision']):>6} "
                      f"{t['fn']:>3} {t['fp']:>3} {s['unsure']:>6} | {_f(st['recall']):>8} {_f(st['precision']):>6} "
-                     f"| {_f(sl['recall']):>6} {_f(sl['precision']):>6} {sl['fn']:>3} {sl['tn']:>4}/{sl['tn'] + sl['fp']:<3}")
+                     f"| {_f(ns['recall']):>8} {_f(ns['precision']):>6} | {_f(sl['recall']):>6} {_f(sl['precision']):>6} {sl['fn']:>3} {sl['tn']:>4}/{sl['tn'] + sl['fp']:<3}")
     return "\n".join(lines)
 
 
@@ -139,6 +145,8 @@ def misses(rows: list[dict]) -> str:
     out = []
     for title, pred in (("tagger misses (FA, judged False)", lambda r: r["foreign_affairs"] and not r["kept"]),
                         ("tagger false keeps (not FA, kept)", lambda r: not r["foreign_affairs"] and r["kept"]),
+                        ("title+lead alone misses (FA, judged False without the slug)",
+                         lambda r: r["foreign_affairs"] and not r["bare_kept"]),
                         ("slug misses (FA, slug rejected)", lambda r: r["foreign_affairs"] and not r["slug_pass"])):
         hits = [r for r in rows if pred(r)]
         out.append(f"\n== {title}: {len(hits)}")

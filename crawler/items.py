@@ -31,7 +31,7 @@ class ArticleItem(scrapy.Item):
     original_url = scrapy.Field()  # republications: link to the original
     fetched_at = scrapy.Field()  # UTC time of fetch, ISO 8601
     fingerprint = scrapy.Field()  # hash of normalized title + body
-    foreign_affairs = scrapy.Field()  # bool, from crawler.extraction.topic
+    foreign_affairs = scrapy.Field()  # True / False / None (unsure, kept), from crawler.extraction.topic.judge
 
 
 def new_item(**values) -> ArticleItem:
