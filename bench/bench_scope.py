@@ -3,6 +3,7 @@
     python bench/bench_scope.py              # tables: overall, per site, per language, per half
     python bench/bench_scope.py --misses     # also list every miss and every false keep
     python bench/bench_scope.py --json       # the figures as one JSON object
+    python bench/bench_scope.py --sources    # country names: hand lists vs the CLDR library vs both
 
 Set: tests/fixtures/scope/labelled.jsonl (312 real articles of baohatinh.vn and vietnam.vn,
 22 languages, hand-labelled; README.md there). Nothing is excluded: the ``ambiguous`` records
@@ -162,6 +163,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--misses", action="store_true", help="list misses and false keeps")
     ap.add_argument("--half", choices=("tune", "holdout"), help="only this half (for --misses)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--sources", action="store_true", help="compare hand lists and CLDR country names")
     args = ap.parse_args(argv)
     tagger = Tagger()
     rows = evaluate(load(), tagger)
@@ -177,5 +179,37 @@ def main(argv=None) -> dict:
     return result
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and "--sources" not in sys.argv:
     main()
+
+
+def compare_sources() -> dict:
+    """Hand lists vs the CLDR library for the country names: figures with each source alone and both.
+
+    ``hand``: topic_terms.FOREIGN only (countries, demonyms, short forms written by hand);
+    ``cldr``: topic_countries.COUNTRIES only (plus the Lao ``lao`` slug token); ``both``: what ships.
+    """
+    from crawler.extraction import topic, topic_terms
+
+    saved = (topic.COUNTRIES, topic_terms.FOREIGN, topic._SLUG_FOREIGN)
+    out = {}
+    try:
+        for name, countries, foreign in (("hand", {}, saved[1]), ("cldr", saved[0], {}), ("both", saved[0], saved[1])):
+            topic.COUNTRIES, topic_terms.FOREIGN = countries, foreign
+            topic._lang.cache_clear()
+            topic._SLUG_FOREIGN = topic._compile(tuple(foreign.get("vi", ())) + tuple(countries.get("vi", ())) + ("lao",),
+                                                 words=True)
+            rows = evaluate(load(), Tagger())
+            s = summary(rows)
+            out[name] = {"tagger": s["tagger"], "no_slug": s["tagger_no_slug"], "slug": s["slug"]}
+    finally:
+        topic.COUNTRIES, topic_terms.FOREIGN, topic._SLUG_FOREIGN = saved
+        topic._lang.cache_clear()
+    return out
+
+
+if __name__ == "__main__" and "--sources" in sys.argv:
+    for name, f in compare_sources().items():
+        print(f"{name:<5} tagger R {f['tagger']['recall']:.3f} P {f['tagger']['precision']:.3f} (fn {f['tagger']['fn']}, "
+              f"fp {f['tagger']['fp']}) | no slug R {f['no_slug']['recall']:.3f} P {f['no_slug']['precision']:.3f} "
+              f"| slug R {f['slug']['recall']:.3f} skips {f['slug']['tn']}/{f['slug']['tn'] + f['slug']['fp']} negatives")

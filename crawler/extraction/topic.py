@@ -42,10 +42,21 @@ from crawler.extraction.topic_countries import COUNTRIES
 RULES = "judge-v2: head strong|place -> T; head foreign+act -> T; body 2 strong -> T; foreign -> None"
 BODY_CHARS = 6000
 
-_SPACES = re.compile(r"[\s\-_/\u00a0]+")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_QUOTES = str.maketrans({"\u05f4": '"', "\u05f3": "'", "\u2019": "'", "\u02bc": "'", "\u2018": "'",
-                         "\u201c": '"', "\u201d": '"', "\u0ebc": "\u0ea5"})  # Lao ຼ (subscript lo) -> ລ
+def _squash(text: str) -> str:
+    """Hyphens, underscores and slashes as spaces, runs of white space as one (str methods: fast)."""
+    for ch in "-_/":
+        if ch in text:
+            text = text.replace(ch, " ")
+    return " ".join(text.split())
+# (regex substitutions, not str.translate: translate with a table is slow on non-ASCII text)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_QUOTE_MAP = {"\u05f4": '"', "\u05f3": "'", "\u2019": "'", "\u02bc": "'", "\u2018": "'",
+              "\u201c": '"', "\u201d": '"', "\u0ebc": "\u0ea5"}  # Lao ຼ (subscript lo) -> ລ
+_QUOTES = re.compile("[" + "".join(_QUOTE_MAP) + "]")
+
+
+def _clean(text: str) -> str:
+    return _QUOTES.sub(lambda m: _QUOTE_MAP[m.group(0)], _ZERO_WIDTH.sub("", text.lower()))
 
 
 #: the marks dropped by fold(): Latin/Greek/Cyrillic accents and Vietnamese tones, Hebrew points,
@@ -58,9 +69,9 @@ def fold(text: str) -> str:
 
     Hangul and kana are recomposed (NFC) afterwards, so syllables still match whole.
     """
-    text = text.lower().translate(_ZERO_WIDTH).translate(_QUOTES).replace("đ", "d")
+    text = _clean(text).replace("đ", "d")
     text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text))
+    return _squash(unicodedata.normalize("NFC", text))
 
 
 # Vietnamese keeps its diacritics (Lào / lao động); the two tone placements (hoà / hòa) are unified
@@ -81,8 +92,8 @@ def _vi_tone(m: re.Match) -> str:
 
 def vi_norm(text: str) -> str:
     """Vietnamese text for the diacritic-keeping lists: lower case, NFC, one tone placement."""
-    text = unicodedata.normalize("NFC", text.lower().translate(_ZERO_WIDTH).translate(_QUOTES))
-    return _SPACES.sub(" ", _VI_TONE.sub(_vi_tone, text))
+    text = unicodedata.normalize("NFC", _clean(text))
+    return _squash(_VI_TONE.sub(_vi_tone, text))
 
 
 #: where a term may start: Latin, Cyrillic and Greek words are delimited by spaces, so a term
@@ -154,6 +165,46 @@ _CATEGORIES = ("strong", "place", "foreign", "act")
 LANGUAGES = tuple(sorted(set(T.STRONG) | set(T.FOREIGN) | set(T.ACTS) | set(COUNTRIES)))
 
 
+class _Matcher:
+    """Every category's terms in one regex (one scan of the text): a match is looked up to the
+    categories of its term; ``foreign`` matches inside a mask (Lào Cai, "Chinese New Year") do not count."""
+
+    def __init__(self, categories: dict[str, list[str]], masks, norm=fold, words: bool = False):
+        self.categories: dict[str, set[str]] = {}
+        flags: dict[str, tuple[str, bool]] = {}
+        for cat, terms in categories.items():
+            for term in terms:
+                whole = term.endswith("$")
+                key = norm(term[:-1] if whole else term).strip()
+                if not key:
+                    continue
+                self.categories.setdefault(key, set()).add(cat)
+                start = "word" if words else _edge_kind(key[0])
+                end = words or whole or (cat in ("foreign", "place") and start in ("ar", "he"))
+                old = flags.get(key)
+                flags[key] = (start, end or bool(old and old[1]))
+        groups: dict[tuple[str, bool], set[str]] = {}
+        for key, flag in flags.items():
+            groups.setdefault(flag, set()).add(key)
+        parts = [_EDGES[start] + f"(?P<g{i}>" + _trie(sorted(keys)) + ")" + ("(?!\\w)" if end else "")
+                 for i, ((start, end), keys) in enumerate(sorted(groups.items()))]
+        self.regex = re.compile("|".join(parts)) if parts else None
+        self.mask = _compile(masks, norm, words)
+
+    def add_counts(self, text: str, out: dict[str, int]) -> None:
+        if self.regex is None:
+            return
+        spans = [m.span() for m in self.mask.finditer(text)] if self.mask is not None else []
+        for m in self.regex.finditer(text):
+            cats = self.categories[m.group(m.lastgroup)]
+            for cat in cats:
+                if cat == "foreign" and spans:
+                    a, b = m.span(m.lastgroup)
+                    if any(s <= a and b <= e for s, e in spans):
+                        continue
+                out[cat] += 1
+
+
 class _Lang:
     """The compiled term lists of one language (``None``: every language at once)."""
 
@@ -171,30 +222,20 @@ class _Lang:
             folded["foreign"] += get(T.FOREIGN, lang) + get(COUNTRIES, lang)
             folded["act"] += get(T.ACTS, lang)
             masks += get(T.MASKS, lang)
-        self.folded = {k: _compile(v, whole_names=k in ("foreign", "place")) for k, v in folded.items()}
-        self.mask = _compile(masks)
+        self.folded = _Matcher(folded, masks)
+        self.vi_matcher = None
         if self.vi:
-            self.vi_re = {"strong": _compile(T.STRONG["vi"], vi_norm, True),
-                          "place": _compile(T.PLACES["vi"], vi_norm, True),
-                          "foreign": _compile(T.FOREIGN["vi"] + tuple(COUNTRIES.get("vi", ())), vi_norm, True),
-                          "act": _compile(T.ACTS["vi"], vi_norm, True)}
-            self.vi_mask = _compile(T.MASKS["vi"], vi_norm, True)
+            self.vi_matcher = _Matcher({"strong": T.STRONG.get("vi", ()), "place": T.PLACES.get("vi", ()),
+                                        "foreign": T.FOREIGN.get("vi", ()) + tuple(COUNTRIES.get("vi", ())),
+                                        "act": T.ACTS.get("vi", ())}, T.MASKS.get("vi", ()), vi_norm, True)
 
     def counts(self, text: str) -> dict[str, int]:
         out = dict.fromkeys(_CATEGORIES, 0)
         if not text:
             return out
-        f = fold(text)
-        for cat, rx in self.folded.items():
-            if rx is None:
-                continue
-            target = self.mask.sub(" ", f) if (cat == "foreign" and self.mask is not None) else f
-            out[cat] += sum(1 for _ in rx.finditer(target))
-        if self.vi:
-            v = vi_norm(text)
-            for cat, rx in self.vi_re.items():
-                target = self.vi_mask.sub(" ", v) if (cat == "foreign" and self.vi_mask is not None) else v
-                out[cat] += sum(1 for _ in rx.finditer(target))
+        self.folded.add_counts(fold(text), out)
+        if self.vi_matcher is not None:
+            self.vi_matcher.add_counts(vi_norm(text), out)
         return out
 
 
@@ -274,11 +315,13 @@ def judge(title: str | None, lead: str | None, body: str | None, language: str |
     head = lang.counts(head_text)
     if url:
         head = _add(head, slug_counts(url))
-    body_counts = lang.counts(body[:BODY_CHARS]) if body else None
     if extra is not None:
         head["strong"] += sum(1 for _ in extra.finditer(fold(head_text + " " + url_slug(url or ""))))
-        if body_counts is not None:
-            body_counts["strong"] += sum(1 for _ in extra.finditer(fold(body[:BODY_CHARS])))
+    if _decide(head, None) is True or not body:  # the body is read only when the headline does not settle it
+        return _decide(head, None)
+    body_counts = lang.counts(body[:BODY_CHARS])
+    if extra is not None:
+        body_counts["strong"] += sum(1 for _ in extra.finditer(fold(body[:BODY_CHARS])))
     return _decide(head, body_counts)
 
 
