@@ -40,7 +40,7 @@ class ArticleItem:
     original_url: str | None = None  # republications: link to the original
     fetched_at: str | None = None  # UTC time of fetch, ISO 8601
     fingerprint: str | None = None  # hash of normalized title + body
-    foreign_affairs: bool | None = None  # from crawler.extraction.topic; None: not judged, or unsure
+    foreign_affairs: bool | None = None  # True / False / None (unsure, kept; or not judged), crawler.extraction.topic.judge
 
     # --- mapping conveniences (itemadapter is the interface every component uses) -----------
     def __getitem__(self, name: str):

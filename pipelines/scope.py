@@ -13,9 +13,13 @@ RESCOPE_TEXT_CHARS = 6000
 class ScopePipeline:
     """Drops items tagged ``foreign_affairs=False`` unless the spider runs with ``scope=all``.
 
-    Each drop is recorded in the archive (URL, title, the text the tagger reads, the reason and
-    the tagger's version), never marked seen: a changed tagger reconsiders it (``scrapy
-    rescope``). Items without a tag (text replay) pass: the tag is set by the site spiders.
+    The tag is tri-state (crawler.extraction.topic.judge): True, False, or None -- unsure, only
+    weak signals. An unsure item is never dropped: it is archived with ``foreign_affairs`` null
+    (the flag) and counted ``pipeline/scope/kept_uncertain``; only False is dropped (counted
+    ``pipeline/scope/dropped_off_topic``). Each drop is recorded in the archive (URL, title, the
+    text the tagger reads, the reason and the tagger's version), never marked seen: a changed
+    tagger reconsiders it (``scrapy rescope``). Items without a tag (text replay) pass: the tag
+    is set by the site spiders.
     """
 
     def __init__(self, crawler):
@@ -29,6 +33,9 @@ class ScopePipeline:
     def process_item(self, item):
         a = ItemAdapter(item)
         spider = self.crawler.spider
+        if "foreign_affairs" in a and a.get("foreign_affairs") is None:
+            self.stats.inc_value("pipeline/scope/kept_uncertain")
+            return item
         if a.get("foreign_affairs") is False and getattr(spider, "scope", "all") != "all":
             self.stats.inc_value("pipeline/scope/dropped_off_topic")
             tagger = getattr(spider, "tagger", None)

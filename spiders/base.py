@@ -344,8 +344,9 @@ class SiteSpider(scrapy.Spider):
         for field in page.field_errors:  # a field that failed was left empty; the article goes on
             stats.inc_value(f"parse/field_error/{self.name}/{field}")
         item["fetched_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        item["foreign_affairs"] = self.foreign_affairs_source or self.tagger.is_foreign_affairs(
-            item.get("title"), item.get("lead"), item.get("body"), item.get("language"))
+        # True, False, or None (unsure: archived and flagged, never dropped -- pipelines.scope)
+        item["foreign_affairs"] = True if self.foreign_affairs_source else self.tagger.judge(
+            item.get("title"), item.get("lead"), item.get("body"), item.get("language"), url=item.get("url"))
         stats.inc_value(f"parse/ok/{self.name}")
         yield item
 

@@ -148,7 +148,10 @@ def test_backfill_over_gzip_daily_sitemap(tmp_path):
     result = run(tmp_path, "gzip-daily", "-a", "since=2023-12-23", "-a", "until=2023-12-24", "-a", "languages=vi,en")
     assert sorted(i["url"] for i in result["items"]) == sorted(GZIP_DAILY_IN)
     fetched = set(result["crawled"])
-    assert not [u for u in fetched if "vung-chua" in u]  # off-topic slug: never fetched
+    # a travel feature (Vung Chua, Quy Nhon): since issue #15 the slug pre-filter skips only slugs
+    # naming a plainly domestic topic, so this one is fetched -- and dropped by the article tagger
+    assert [u for u in fetched if "vung-chua" in u]
+    assert not [i for i in result["items"] if "vung-chua" in i["url"]]
     assert not [u for u in fetched if "/tag/" in u or "/category/" in u or "news-sitemap" in u]
     assert not [u for u in fetched if "2023-12-25" in u or "2023-12-20" in u or "campuchia" in u]
     assert f"{HOME}/bo-ngoai-giao-hop-bao-thuong-ky-thang-12" in fetched  # lastmod 24/12, page 20/12: dropped

@@ -69,4 +69,5 @@ class Command(ScrapyCommand):
     def _in_scope(tagger: Tagger, row: dict) -> bool:
         if row["reason"] == "slug":
             return tagger.slug_is_candidate(row["url"])
-        return tagger.is_foreign_affairs(row["title"], None, row["text"], row["language"])
+        # unsure (None) is in scope too: the pipeline keeps it, flagged
+        return tagger.judge(row["title"], None, row["text"], row["language"], url=row["url"]) is not False

@@ -1,0 +1,378 @@
+"""Term data of the foreign-affairs tagger (crawler.extraction.topic): data only, no logic.
+
+Every list is keyed by language (``"*"``: romanized names, read in every language). Terms are
+written as pages write them; the tagger folds both sides (lower case; accents, tone marks,
+Thai/Lao/Khmer vowel signs, dakuten dropped; NFKC), except Vietnamese, which keeps its diacritics
+(``Lào`` is Laos, ``lao động`` is labour) and is matched word by word.
+
+Term syntax: a term matches as a *prefix* (``diplomat`` matches ``diplomatic``); a trailing ``$``
+asks for the whole word (``lao$``). Latin, Cyrillic and Greek terms must start a word; terms in
+scripts without spaces (Thai, Lao, Khmer, CJK) or with attached prefixes (Arabic, Hebrew) match
+anywhere.
+
+Categories (topic.judge decides from them):
+
+* ``STRONG``  -- foreign affairs on its own: diplomacy and its people and acts, international
+  organizations, overseas Vietnamese, consular work, labour abroad, foreign students, border
+  gates and guards (the labelling guide counts every border story), people's diplomacy;
+* ``PLACES``  -- foreign sub-national places that only appear in cooperation news: the provinces
+  and towns of Laos, Cambodia and Thailand (every spelling found: Vietnamese, English, French,
+  local romanization, and the scripts of the translated pages), the Chinese border localities;
+* ``FOREIGN`` -- foreign countries, peoples and partner cities (with the CLDR country names of
+  topic_countries.py): on its own only *unsure*, with an ``ACTS`` term foreign affairs;
+* ``ACTS``    -- cooperation, delegations, visits, talks, signing, friendship, investment, aid,
+  students: nothing on their own (a delegation between two Vietnamese provinces is domestic);
+* ``MASKS``   -- phrases blanked before ``FOREIGN`` is matched: machine-translation artefacts
+  ("Chinese New Year" for Tết), Vietnamese places named after a country (Lào Cai, Lao Bảo);
+* ``SLUG_DOMESTIC`` -- URL-slug words of plainly domestic topics (weather, harvest, traffic,
+  fires, prices, lottery, exams...): the slug pre-filter skips a slug with one of these and no
+  foreign term; every other slug is fetched.
+"""
+from __future__ import annotations
+
+from crawler.extraction.topic_acts import ACTS  # noqa: F401 -- one namespace for the tagger
+from crawler.extraction.topic_places import FOREIGN, PLACES  # noqa: F401
+
+STRONG: dict[str, tuple[str, ...]] = {
+    "vi": (
+        "ngoại giao", "đối ngoại", "ngoại vụ", "đại sứ", "đại sứ quán", "đại sứ đặc mệnh toàn quyền", "tổng lãnh sự",
+        "lãnh sự", "lãnh sự quán", "tham tán", "tùy viên quốc phòng", "kiều bào", "việt kiều", "kiều hối",
+        "người việt nam ở nước ngoài", "người việt ở nước ngoài", "người việt nam định cư ở nước ngoài",
+        "cộng đồng người việt", "xuất khẩu lao động", "xklđ", "đi làm việc ở nước ngoài", "làm việc ở nước ngoài",
+        "lao động ở nước ngoài", "lao động đi làm việc", "người lao động đi làm việc", "du học sinh", "lưu học sinh",
+        "hợp tác quốc tế", "hội nhập quốc tế", "tổ chức quốc tế", "tổ chức phi chính phủ", "phi chính phủ nước ngoài",
+        "liên hợp quốc", "asean", "apec", "unesco", "unicef", "undp", "unfpa", "unhcr", "wto", "ngân hàng thế giới",
+        "world bank", "adb", "jica", "koica", "usaid", "jetro", "kotra", "liên minh châu âu", "song phương",
+        "đa phương", "hiệp định", "hiệp ước", "biên bản ghi nhớ", "bản ghi nhớ", "chào xã giao", "tiếp xã giao",
+        "chào từ biệt", "thăm chính thức", "thăm cấp nhà nước", "hội đàm", "hội kiến", "điện mừng",
+        "cửa khẩu", "biên giới", "biên phòng", "bộ đội biên phòng", "đồn biên phòng", "bđbp", "cột mốc", "mốc giới",
+        "đường biên", "tuần tra song phương", "tuần tra chung", "liên hiệp các tổ chức hữu nghị", "hội hữu nghị",
+        "tình hữu nghị", "quan hệ hữu nghị", "hợp tác hữu nghị", "hữu nghị việt", "đoàn kết đặc biệt", "quan hệ đặc biệt",
+        "xuyên quốc gia",
+        "xuyên biên giới", "bảo hộ công dân", "công dân việt nam", "nước bạn", "ngoại giao nhân dân", "chdcnd",
+        "cộng hòa dân chủ nhân dân lào", "nhân dân các bộ tộc", "bunpimay", "bun pi may", "bunpimai",
+        "hài cốt liệt sĩ quân tình nguyện", "quân tình nguyện và chuyên gia", "quy tập hài cốt",
+    ),
+    "en": (
+        "diplomat", "diplomac", "embassy", "embassies", "ambassador", "consul", "foreign affairs",
+        "foreign minister", "ministry of foreign affairs", "foreign relations", "external relations",
+        "foreign policy", "overseas vietnamese", "vietnamese abroad", "vietnamese community in", "vietnamese citizens",
+        "citizen protection", "repatriat", "bilateral", "multilateral", "united nations", "asean", "apec", "unesco",
+        "unicef", "undp", "unfpa", "unhcr", "world bank", "asian development bank", "jica", "koica", "usaid",
+        "jetro", "memorandum of understanding", "mou$", "courtesy call", "courtesy visit", "official visit",
+        "state visit", "sister cit", "twinning", "friendship association", "friendship organization", "friendly relations",
+        "friendship organisations", "border gate", "border guard", "border post", "border marker", "border patrol",
+        "border area", "border defen", "cross-border", "transnational", "international border", "labour export",
+        "labor export", "working abroad", "work abroad", "workers abroad", "guest worker", "lao students",
+        "laotian students", "international students", "study abroad", "studying abroad", "international cooperation",
+        "international integration", "international organization", "international organisation",
+        "non-governmental organization", "ngos$", "people's diplomacy", "lao pdr", "lao people's democratic",
+        "bunpimay", "bun pi may", "volunteer soldiers", "martyrs' remains",
+    ),
+    "fr": (
+        "diplomat", "diplomatie", "ambassad", "consul", "affaires étrangères", "relations extérieures",
+        "politique étrangère", "vietnamiens de l'étranger", "vietnamiens à l'étranger", "viêt kiêu", "bilatéra",
+        "multilatéra", "nations unies", "asean", "apec", "unesco", "protocole d'accord", "mémorandum",
+        "visite de courtoisie", "visite officielle", "visite d'état", "jumelage", "association d'amitié",
+        "organisations d'amitié", "poste frontière", "poste-frontière", "porte frontalière", "garde-frontière",
+        "gardes-frontières", "garde frontière", "borne frontière", "frontalier", "transfrontali", "transnational",
+        "travailleurs à l'étranger", "travailler à l'étranger", "étudiants laotiens", "coopération internationale",
+        "intégration internationale", "organisation internationale", "organisations internationales", "ong$",
+        "diplomatie populaire", "rdp lao",
+    ),
+    "de": (
+        "diplomat", "diplomatie", "botschaft", "konsul", "generalkonsul", "auswärtig", "außenminister",
+        "aussenminister", "außenministerium", "außenpolitik", "außenbeziehung", "auslandsvietnames",
+        "vietnamesen im ausland", "im ausland lebende vietnames", "im ausland lebenden vietnames",
+        "vietnamesische gemeinschaft", "bilateral", "multilateral", "vereinte nationen", "vereinten nationen",
+        "asean", "apec", "unesco", "absichtserklärung", "memorandum", "höflichkeitsbesuch", "staatsbesuch",
+        "offizieller besuch", "offiziellen besuch", "partnerstadt", "partnerstädte", "freundschaftsgesellschaft",
+        "freundschaftsverband", "freundschaftsvereinigung", "freundschaftsorganisation", "grenzübergang", "grenztor",
+        "grenzschutz", "grenzposten", "grenzmarkierung", "grenzstein", "grenzpatrouill", "grenzsoldat",
+        "grenzgebiet", "grenzübergreifend", "grenzüberschreitend", "transnational", "arbeitskräfte ins ausland",
+        "ins ausland", "im ausland", "arbeitsexport", "laotische studenten", "laotischen studenten",
+        "laotische studierende", "laotischen studierenden", "internationale zusammenarbeit",
+        "internationalen zusammenarbeit", "internationale integration", "internationalen integration",
+        "internationale organisation", "internationaler organisation", "nichtregierungsorganisation",
+        "volksdiplomatie", "demokratische volksrepublik laos", "laotische volksrepublik", "laotischen volksrepublik",
+        "kulturdiplomatie", "bunpimay", "bun pi may",
+    ),
+    "es": (
+        "diplomát", "diplomac", "embajad", "cónsul", "consulado", "asuntos exteriores", "relaciones exteriores",
+        "cancillería", "vietnamitas en el extranjero", "vietnamitas residentes en el exterior", "bilateral",
+        "multilateral", "naciones unidas", "asean", "apec", "unesco", "memorando de entendimiento",
+        "visita de cortesía", "visita oficial", "visita de estado", "ciudad hermana", "ciudades hermanas",
+        "hermanamiento", "asociación de amistad", "organizaciones de amistad", "paso fronterizo", "puesto fronterizo",
+        "puerta fronteriza", "guardia fronteriz", "guardias fronteriz", "hito fronterizo", "transfronteriz",
+        "transnacional", "trabajadores en el extranjero", "trabajar en el extranjero", "estudiantes laosianos",
+        "cooperación internacional", "integración internacional", "organización internacional",
+        "organizaciones internacionales", "ong$",
+    ),
+    "it": (
+        "diplomat", "diplomaz", "ambasciat", "console", "consolato", "affari esteri", "relazioni estere",
+        "vietnamiti all'estero", "bilateral", "multilateral", "nazioni unite", "asean", "apec", "unesco",
+        "memorandum d'intesa", "visita di cortesia", "visita ufficiale", "visita di stato", "gemellaggio",
+        "associazione di amicizia", "valico di frontiera", "posto di frontiera", "guardia di frontiera",
+        "guardie di frontiera", "transfrontalier", "transnazional", "lavoratori all'estero", "studenti laotiani",
+        "cooperazione internazionale", "integrazione internazionale", "organizzazione internazionale",
+        "organizzazioni internazionali",
+    ),
+    "pt": (
+        "diplomát", "diplomac", "embaixad", "cônsul", "consulado", "relações exteriores", "negócios estrangeiros",
+        "assuntos exteriores", "vietnamitas no exterior", "vietnamitas no estrangeiro", "bilateral", "multilateral",
+        "nações unidas", "asean", "apec", "unesco", "memorando de entendimento", "visita de cortesia",
+        "visita oficial", "visita de estado", "cidade-irmã", "cidades-irmãs", "cidades irmãs", "geminação",
+        "associação de amizade", "organizações de amizade", "posto fronteiriço", "passagem de fronteira",
+        "portão de fronteira", "guarda de fronteira", "guardas de fronteira", "guarda fronteiriç",
+        "marco de fronteira", "transfronteiriç", "transnacional", "trabalhadores no exterior",
+        "trabalhar no exterior", "estudantes laosianos", "cooperação internacional", "integração internacional",
+        "organização internacional", "organizações internacionais",
+    ),
+    "nl": (
+        "diplomat", "diplomatie", "ambassad", "consul", "buitenlandse zaken", "buitenlandse betrekkingen",
+        "buitenlands beleid", "vietnamezen in het buitenland", "overzeese vietnamezen", "bilatera", "multilatera",
+        "verenigde naties", "asean", "apec", "unesco", "memorandum van overeenstemming", "beleefdheidsbezoek",
+        "officieel bezoek", "staatsbezoek", "zusterstad", "zustersteden", "stedenband", "vriendschapsvereniging",
+        "vriendschapsorganisatie", "grensovergang", "grenspost", "grenswacht", "grensbewaking", "grenspaal",
+        "grensoverschrijdend", "transnationa", "werken in het buitenland", "laotiaanse studenten",
+        "internationale samenwerking", "internationale integratie", "internationale organisatie",
+    ),
+    "id": (
+        "diplomat", "diplomasi", "kedutaan", "duta besar", "dubes", "konsul", "konsulat", "luar negeri",
+        "hubungan luar negeri", "warga vietnam di luar negeri", "orang vietnam di luar negeri", "diaspora",
+        "bilateral", "multilateral", "perserikatan bangsa", "pbb$", "asean", "apec", "unesco", "nota kesepahaman",
+        "kunjungan kehormatan", "kunjungan resmi", "kunjungan kenegaraan", "kota kembar", "asosiasi persahabatan",
+        "organisasi persahabatan", "gerbang perbatasan", "pos perbatasan", "pos lintas batas", "penjaga perbatasan",
+        "patok perbatasan", "lintas batas", "transnasional", "pekerja migran", "mahasiswa laos", "pelajar laos",
+        "kerja sama internasional", "kerjasama internasional", "integrasi internasional", "organisasi internasional",
+    ),
+    "sv": (
+        "diplomat", "ambassad", "konsul", "utrikes", "vietnameser utomlands", "utlandsvietnames", "bilateral",
+        "multilateral", "förenta nationerna", "fn$", "asean", "apec", "unesco", "samförståndsavtal",
+        "avsiktsförklaring", "artighetsbesök", "officiellt besök", "statsbesök", "vänort", "vänskapsförening",
+        "vänskapsorganisation", "gränsövergång", "gränspost", "gränsbevakning", "gränsvakt", "gränsmarkering",
+        "gränsöverskridande", "transnationell", "arbeta utomlands", "laotiska studenter",
+        "internationellt samarbete", "internationell integration", "internationell organisation",
+        "internationella organisationer",
+    ),
+    "no": (
+        "diplomat", "ambassade", "ambassadør", "konsul", "utenriks", "vietnamesere i utlandet", "utenlandsvietnames",
+        "bilateral", "multilateral", "forente nasjoner", "fn$", "asean", "apec", "unesco", "intensjonsavtale",
+        "samforståelse", "høflighetsbesøk", "offisielt besøk", "statsbesøk", "vennskapsby", "vennskapsforening",
+        "vennskapsorganisasjon", "grenseovergang", "grensepost", "grensevakt", "grensemerke", "grenseoverskridende",
+        "transnasjonal", "jobbe i utlandet", "arbeide i utlandet", "laotiske studenter", "internasjonalt samarbeid",
+        "internasjonal integrasjon", "internasjonal organisasjon", "internasjonale organisasjoner",
+    ),
+    "hu": (
+        "diplomá", "diplomata", "nagykövet", "konzul", "főkonzul", "külügy", "külkapcsolat", "külpolitika",
+        "külföldön élő vietnam", "külhoni vietnam", "kétoldalú", "bilaterális", "többoldalú", "multilaterális",
+        "egyesült nemzetek", "ensz", "asean", "apec", "unesco", "egyetértési megállapodás", "egyetértési nyilatkozat",
+        "udvariassági látogatás", "hivatalos látogatás", "állami látogatás", "testvérváros", "baráti társaság",
+        "határátkelő", "határállomás", "határőr", "határkő", "határon átnyúló", "transznacionális",
+        "külföldi munkavállal", "külföldön dolgoz", "laoszi diákok", "laoszi hallgatók",
+        "nemzetközi együttműködés", "nemzetközi integráció", "nemzetközi szervezet",
+    ),
+    "ro": (
+        "diplomat", "diplomați", "ambasad", "consul", "afaceri externe", "relații externe", "vietnamezi de peste hotare",
+        "vietnamezii din străinătate", "vietnamezi din străinătate", "bilateral", "multilateral", "națiunile unite",
+        "onu$", "asean", "apec", "unesco", "memorandum de înțelegere", "vizită de curtoazie", "vizită oficială",
+        "vizită de stat", "oraș înfrățit", "orașe înfrățite", "înfrățire", "asociația de prietenie",
+        "punct de trecere a frontierei", "poliția de frontieră", "grănicer", "transfrontalier", "transnațional",
+        "lucrători în străinătate", "studenți laoțieni", "cooperare internațională", "integrare internațională",
+        "organizație internațională", "organizații internaționale",
+    ),
+    "el": (
+        "διπλωματ", "πρεσβεία", "πρεσβευτ", "πρέσβη", "πρόξεν", "υπουργείο εξωτερικών", "υπουργός εξωτερικών",
+        "υπουργού εξωτερικών", "εξωτερικών υποθέσεων", "εξωτερική πολιτική", "βιετναμέζοι του εξωτερικού",
+        "ομογεν", "διμερ", "πολυμερ", "ηνωμένα έθνη", "ηνωμένων εθνών", "οηε$", "asean", "unesco",
+        "μνημόνιο συνεργασίας", "μνημόνιο κατανόησης", "εθιμοτυπική επίσκεψη", "επίσκεψη εθιμοτυπίας",
+        "επίσημη επίσκεψη", "κρατική επίσκεψη", "αδελφοποί", "σύλλογος φιλίας", "συνοριακ", "συνοριοφύλακ",
+        "μεθοριακ", "διασυνοριακ", "διακρατικ", "εργαζόμενοι στο εξωτερικό", "εργασία στο εξωτερικό",
+        "λαοτινοί φοιτητές", "διεθνής συνεργασία", "διεθνούς συνεργασίας", "διεθνή ολοκλήρωση",
+        "διεθνής οργανισμός", "διεθνών οργανισμών",
+    ),
+    "ru": (
+        "дипломат", "посол", "посольств", "консул", "генконсул", "министерство иностранных дел", "мид$",
+        "министр иностранных дел", "иностранных дел", "внешнеполит", "внешних связ", "вьетнамцы за рубежом",
+        "вьетнамцев за рубежом", "зарубежных вьетнам", "вьетнамской общины", "двусторонн", "многосторонн",
+        "организации объединенных наций", "организация объединенных наций", "оон$", "асеан", "asean", "апек",
+        "юнеско", "меморандум", "визит вежливости", "официальный визит", "официальным визитом",
+        "государственный визит", "побратим", "общество дружбы", "общества дружбы", "ассоциация дружбы",
+        "ассоциации дружбы", "союз обществ дружбы", "союза обществ дружбы", "пограничн", "пограничник",
+        "погранзастав", "погранпереход", "пункт пропуска", "трансграничн", "транснационал",
+        "работа за рубежом", "работать за рубежом", "работы за рубежом", "лаосские студенты", "лаосских студентов",
+        "международное сотрудничество", "международного сотрудничества", "международной интеграции",
+        "международная организация", "международных организаций", "народная дипломатия",
+        "лаосская народно-демократическая республика", "лаосской народно-демократической республики",
+    ),
+    "uk": (
+        "дипломат", "посол", "посольств", "консул", "закордонних справ", "зовнішньополіт", "зовнішніх зв",
+        "в'єтнамці за кордоном", "в'єтнамців за кордоном", "закордонних в'єтнам", "двосторонн", "багатосторонн",
+        "організації об'єднаних націй", "оон$", "асеан", "asean", "юнеско", "меморандум", "візит ввічливості",
+        "офіційний візит", "офіційним візитом", "державний візит", "побратим", "товариство дружби",
+        "товариства дружби", "прикордонн", "пункт пропуску", "транскордонн", "транснаціональ",
+        "працювати за кордоном", "роботи за кордоном", "лаоські студенти", "лаоських студентів",
+        "міжнародне співробітництво", "міжнародного співробітництва", "міжнародна співпраця",
+        "міжнародної співпраці", "міжнародної інтеграції", "міжнародна організація", "міжнародних організацій",
+        "лаоська народно-демократична республіка", "лаоської народно-демократичної республіки",
+    ),
+    "ar": (
+        "دبلوماس", "سفارة", "سفارات", "السفير", "سفير", "قنصل", "وزارة الخارجية", "وزير الخارجية",
+        "الشؤون الخارجية", "العلاقات الخارجية", "السياسة الخارجية", "الفيتناميين في الخارج",
+        "الفيتناميون في الخارج", "الفيتناميين المغتربين", "الجالية الفيتنامية", "المغتربين", "المغتربون",
+        "ثنائية", "الثنائي", "متعددة الأطراف", "الأمم المتحدة", "آسيان", "الآسيان", "ابيك", "أبيك", "اليونسكو",
+        "مذكرة تفاهم", "مذكرة التفاهم", "زيارة مجاملة", "زيارة رسمية", "زيارة دولة", "المدن الشقيقة",
+        "مدينة شقيقة", "جمعية الصداقة", "اتحاد منظمات الصداقة", "منظمات الصداقة", "بوابة حدودية",
+        "البوابة الحدودية", "بوابة الحدود", "المعبر الحدودي", "معبر حدودي", "حرس الحدود", "العلامة الحدودية",
+        "علامة الحدود", "علامات الحدود", "عبر الحدود", "عابرة للحدود", "العمل في الخارج", "للعمل في الخارج",
+        "العمال الفيتناميين", "الطلاب اللاوسيين", "الطلاب اللاويين", "الطلاب من لاوس", "التعاون الدولي",
+        "التكامل الدولي", "المنظمات الدولية", "منظمة دولية", "المنظمات غير الحكومية",
+        "جمهورية لاوس الديمقراطية الشعبية", "الدبلوماسية الشعبية",
+    ),
+    "he": (
+        "דיפלומט", "שגריר", "קונסול", "משרד החוץ", "שר החוץ", "יחסי חוץ", "מדיניות חוץ", "וייטנאמים בחו\"ל",
+        "וייטנאמים מעבר לים", "הקהילה הווייטנאמית", "דו-צדדי", "דו צדדי", "רב-צדדי", "רב צדדי", "האומות המאוחדות",
+        "האו\"ם", "אסיאן", "אונסק\"ו", "מזכר הבנות", "מזכר ההבנות", "ביקור נימוסין", "ביקור רשמי", "ביקור ממלכתי",
+        "עיר תאומה", "ערים תאומות", "אגודת הידידות", "ארגוני הידידות", "מעבר גבול", "מעבר הגבול", "משמר הגבול",
+        "משמר גבול", "שומרי הגבול", "סמן גבול", "סמן הגבול", "חוצה גבולות", "חוצת גבולות", "עבודה בחו\"ל",
+        "עובדים בחו\"ל", "סטודנטים לאוטים", "סטודנטים מלאוס", "שיתוף פעולה בינלאומי", "אינטגרציה בינלאומית",
+        "ארגונים בינלאומיים", "ארגון בינלאומי", "הרפובליקה הדמוקרטית העממית של לאוס",
+    ),
+    "hi": (
+        "राजनय", "राजनयिक", "कूटनीति", "कूटनीतिक", "दूतावास", "राजदूत", "वाणिज्य दूत", "महावाणिज्य",
+        "विदेश मंत्रालय", "विदेश मंत्री", "विदेशी मामल", "विदेश नीति", "प्रवासी वियतनाम", "द्विपक्षीय",
+        "बहुपक्षीय", "संयुक्त राष्ट्र", "आसियान", "यूनेस्को", "समझौता ज्ञापन", "शिष्टाचार भेंट",
+        "शिष्टाचार मुलाकात", "आधिकारिक यात्रा", "राजकीय यात्रा", "सिस्टर सिटी", "मैत्री संघ", "मैत्री संगठन",
+        "सीमा द्वार", "सीमा चौकी", "सीमा रक्षक", "सीमा सुरक्षा", "सीमा पार", "अंतरराष्ट्रीय सीमा",
+        "विदेश में काम", "लाओ छात्र", "अंतर्राष्ट्रीय सहयोग", "अंतरराष्ट्रीय सहयोग", "अंतर्राष्ट्रीय एकीकरण",
+        "अंतरराष्ट्रीय संगठन", "अंतर्राष्ट्रीय संगठन",
+    ),
+    "ja": (
+        "外交", "大使", "領事", "外務省", "外務大臣", "外相", "対外", "在外ベトナム人", "海外在住ベトナム人",
+        "海外ベトナム人", "越僑", "在外同胞", "二国間", "両国", "多国間", "国連", "国際連合", "アセアン", "ユネスコ",
+        "覚書", "表敬", "公式訪問", "国賓", "姉妹都市", "友好都市", "友好協会", "友好団体", "友好組織", "国境",
+        "越境", "多国籍", "海外で働", "海外就労", "技能実習", "労働者派遣", "労働者を派遣", "海外派遣", "留学生",
+        "ラオス人学生", "ラオス人留学生", "国際協力", "国際統合", "国際機関", "国際組織", "非政府組織",
+        "ラオス人民民主共和国", "人民外交", "ブンピマイ",
+    ),
+    "ko": (
+        "외교", "대사관", "대사는", "대사가", "대사를", "대사와", "대사 ", "영사", "총영사", "외교부", "외무부",
+        "대외", "해외 베트남인", "재외 베트남인", "해외 교민", "재외동포", "해외 동포", "교민", "교포", "양자",
+        "양국", "다자", "유엔", "국제연합", "아세안", "유네스코", "양해각서", "예의 방문", "예방했", "공식 방문",
+        "국빈 방문", "자매도시", "자매결연", "우호 협회", "우호협회", "우호 조직", "우호조직", "국경", "초국가",
+        "다국적", "해외 근로", "해외 취업", "해외 노동", "해외에서 일", "노동 수출", "근로자 파견", "유학생",
+        "라오스 학생", "라오스 유학생", "국제 협력", "국제협력", "국제 통합", "국제기구", "국제 기구",
+        "비정부기구", "라오스 인민민주공화국", "라오 인민 민주 공화국", "인민 외교", "분삐마이",
+    ),
+    "zh": (
+        "外交", "大使", "领事", "領事", "外交部", "外长", "外長", "对外", "對外", "海外越南人", "旅外越南人", "越侨",
+        "越僑", "侨胞", "僑胞", "双边", "雙邊", "多边", "多邊", "联合国", "聯合國", "东盟", "東盟", "东协", "東協",
+        "亚太经合", "教科文组织", "谅解备忘录", "諒解備忘錄", "备忘录", "備忘錄", "拜会", "拜會", "正式访问",
+        "正式訪問", "国事访问", "國事訪問", "友好城市", "姐妹城市", "友好协会", "友好協會", "友好组织", "友好組織",
+        "口岸", "边防", "邊防", "边境", "邊境", "界碑", "跨境", "跨国", "跨國", "劳务输出", "勞務輸出", "出国劳务",
+        "留学生", "留學生", "老挝学生", "寮國學生", "国际合作", "國際合作", "国际组织", "國際組織", "非政府组织",
+        "老挝人民民主共和国",
+    ),
+    "th": (
+        "การทูต", "นักการทูต", "ทูต", "เอกอัครราชทูต", "สถานทูต", "กงสุล", "กระทรวงการต่างประเทศ", "การต่างประเทศ",
+        "ชาวเวียดนามโพ้นทะเล", "ชาวเวียดนามในต่างประเทศ", "ทวิภาคี", "พหุภาคี", "สหประชาชาติ", "อาเซียน",
+        "ยูเนสโก", "บันทึกความเข้าใจ", "เยี่ยมคารวะ", "เยือนอย่างเป็นทางการ", "การเยือนระดับรัฐ",
+        "เมืองพี่เมืองน้อง", "สมาคมมิตรภาพ", "ด่านชายแดน", "ด่านพรมแดน", "ด่านสากล", "รักษาชายแดน", "ชายแดน",
+        "พรมแดน", "หลักเขต", "ข้ามชาติ", "ทำงานในต่างประเทศ", "ทำงานต่างประเทศ", "แรงงานไปต่างประเทศ",
+        "นักศึกษาลาว", "นักเรียนลาว", "ความร่วมมือระหว่างประเทศ", "องค์กรระหว่างประเทศ", "องค์การระหว่างประเทศ",
+        "องค์กรพัฒนาเอกชน", "สาธารณรัฐประชาธิปไตยประชาชนลาว", "สปป.ลาว", "สปป. ลาว", "การทูตประชาชน",
+    ),
+    "lo": (
+        "ການທູດ", "ນັກການທູດ", "ທູດ", "ເອກອັກຄະລັດຖະທູດ", "ສະຖານທູດ", "ກົງສຸນ", "ກະຊວງການຕ່າງປະເທດ",
+        "ການຕ່າງປະເທດ", "ສອງຝ່າຍ", "ຫຼາຍຝ່າຍ", "ສະຫະປະຊາຊາດ", "ອາຊຽນ", "ຢູແນສໂກ", "ບົດບັນທຶກຄວາມເຂົ້າໃຈ",
+        "ບົດບັນທຶກ", "ຢ້ຽມຂ່ຳນັບ", "ຢ້ຽມຢາມຢ່າງເປັນທາງການ", "ສະມາຄົມມິດຕະພາບ", "ດ່ານຊາຍແດນ", "ດ່ານສາກົນ",
+        "ຊາຍແດນ", "ຫຼັກໝາຍ", "ຂ້າມຊາດ", "ນັກສຶກສາລາວ", "ການຮ່ວມມືສາກົນ", "ສາກົນ", "ອົງການຈັດຕັ້ງສາກົນ",
+    ),
+    "km": (
+        "ការទូត", "អ្នកការទូត", "ឯកអគ្គរដ្ឋទូត", "ស្ថានទូត", "កុងស៊ុល", "ក្រសួងការបរទេស", "ការបរទេស", "ទ្វេភាគី",
+        "ពហុភាគី", "អង្គការសហប្រជាជាតិ", "អាស៊ាន", "យូណេស្កូ", "អនុស្សរណៈ", "ទស្សនកិច្ចផ្លូវការ",
+        "ទស្សនកិច្ចគួរសម", "ច្រកព្រំដែន", "ព្រំដែន", "បង្គោលព្រំដែន", "ឆ្លងដែន", "និស្សិតឡាវ",
+        "កិច្ចសហប្រតិបត្តិការអន្តរជាតិ", "អន្តរជាតិ",
+    ),
+}
+
+
+#: blanked before FOREIGN is matched (not before STRONG/PLACES): Vietnamese places named after a
+#: country, and machine translations of Tết / lunar new year as "Chinese New Year"
+MASKS: dict[str, tuple[str, ...]] = {
+    "vi": ("lào cai", "lao cai", "lao bảo", "quốc tế phụ nữ", "quốc tế thiếu nhi", "quốc tế lao động",
+           "sân bay quốc tế", "bệnh viện quốc tế", "trường quốc tế", "tiêu chuẩn quốc tế", "thế giới di động",
+           "thế giới động vật", "đào nhật", "đào nhật tân"),
+    "*": ("lao cai", "lao bao", "laocai"),
+    "en": ("chinese new year", "lunar new year", "japanese peach", "international airport", "international women",
+           "international children", "international standard", "international hospital", "international school",
+           "foreign tourists", "international tourists", "international visitors"),
+    "de": ("chinesische neujahr", "chinesischen neujahr", "chinesisches neujahr", "chinesisches neujahrsfest",
+           "chinesischen neujahrsfest", "japanische pfirsich", "japanischen pfirsich", "internationale flughafen",
+           "internationalen flughafen", "internationaler flughafen", "internationale frauentag",
+           "internationalen frauentag", "internationale kindertag", "internationalen kindertag",
+           "internationale touristen", "internationalen touristen", "ausländische touristen",
+           "ausländischen touristen", "ausländische besucher", "ausländischen besucher", "aus aller welt"),
+    "fr": ("nouvel an chinois", "nouvel an lunaire", "aéroport international", "journée internationale",
+           "touristes étrangers", "touristes internationaux", "visiteurs étrangers"),
+    "es": ("año nuevo chino", "año nuevo lunar", "aeropuerto internacional", "día internacional",
+           "turistas extranjeros", "turistas internacionales", "visitantes extranjeros"),
+    "it": ("capodanno cinese", "capodanno lunare", "aeroporto internazionale", "giornata internazionale",
+           "turisti stranieri", "turisti internazionali"),
+    "pt": ("ano novo chinês", "ano novo lunar", "aeroporto internacional", "dia internacional",
+           "turistas estrangeiros", "turistas internacionais"),
+    "nl": ("chinees nieuwjaar", "chinese nieuwjaar", "maannieuwjaar", "internationale luchthaven",
+           "buitenlandse toeristen", "internationale toeristen", "internationale vrouwendag"),
+    "id": ("tahun baru imlek", "imlek", "tahun baru cina", "tahun baru china", "bandara internasional",
+           "wisatawan asing", "turis asing", "wisatawan mancanegara", "hari perempuan internasional"),
+    "sv": ("kinesiskt nyår", "kinesiska nyåret", "internationella flygplats", "utländska turister",
+           "internationella kvinnodagen"),
+    "no": ("kinesisk nyttår", "kinesiske nyttår", "internasjonale flyplass", "utenlandske turister",
+           "internasjonale kvinnedagen"),
+    "hu": ("kínai újév", "kínai újévi", "holdújév", "nemzetközi repülőtér", "külföldi turist",
+           "nemzetközi nőnap", "külföldi látogató"),
+    "ro": ("anul nou chinezesc", "anul nou lunar", "aeroportul internațional", "turiști străini",
+           "ziua internațională"),
+    "el": ("κινεζική πρωτοχρονιά", "κινεζικής πρωτοχρονιάς", "σεληνιακή πρωτοχρονιά", "διεθνές αεροδρόμιο",
+           "ξένοι τουρίστες", "ξένων τουριστών", "διεθνής ημέρα"),
+    "ru": ("китайский новый год", "китайского нового года", "лунный новый год", "лунного нового года",
+           "международный аэропорт", "международного аэропорта", "иностранных туристов", "иностранные туристы",
+           "международный женский день", "международного женского дня"),
+    "uk": ("китайський новий рік", "китайського нового року", "місячний новий рік", "міжнародний аеропорт",
+           "іноземних туристів", "іноземні туристи"),
+    "ar": ("السنة الصينية الجديدة", "رأس السنة الصينية", "السنة القمرية", "العام الصيني الجديد",
+           "مطار دولي", "المطار الدولي", "السياح الأجانب", "السياح الدوليين", "الزوار الأجانب", "يوم المرأة العالمي",
+           "اليوم الدولي"),
+    "he": ("השנה הסינית", "ראש השנה הסיני", "השנה הירחית", "שדה התעופה הבינלאומי", "נמל התעופה הבינלאומי",
+           "תיירים זרים", "מבקרים זרים", "יום האישה הבינלאומי"),
+    "hi": ("चीनी नव वर्ष", "चंद्र नव वर्ष", "अंतरराष्ट्रीय हवाई अड्डा", "अंतर्राष्ट्रीय हवाई अड्डा", "विदेशी पर्यटक"),
+    "ja": ("中国の旧正月", "旧正月", "国際空港", "外国人観光客", "海外からの観光客", "国際女性デー", "日本の桃"),
+    "ko": ("중국 설날", "음력 설", "국제공항", "외국인 관광객", "해외 관광객", "세계 여성의 날", "국제 여성의 날"),
+    "zh": ("中国新年", "农历新年", "農曆新年", "国际机场", "國際機場", "外国游客", "外國遊客", "国际妇女节"),
+    "th": ("ตรุษจีน", "ท่าอากาศยานนานาชาติ", "สนามบินนานาชาติ", "นักท่องเที่ยวต่างชาติ", "นักท่องเที่ยวต่างประเทศ",
+           "วันสตรีสากล"),
+    "lo": ("ບຸນກຸດຈີນ", "ສະໜາມບິນສາກົນ", "ນັກທ່ອງທ່ຽວຕ່າງປະເທດ"),
+    "km": ("ចូលឆ្នាំចិន", "ព្រលានយន្តហោះអន្តរជាតិ", "ភ្ញៀវទេសចរបរទេស"),
+}
+
+#: URL slugs (Vietnamese, no diacritics): words of plainly domestic topics. A slug with one of these
+#: and no foreign term is not fetched; any other slug is (the article tagger then decides).
+SLUG_DOMESTIC: tuple[str, ...] = (
+    # weather and disasters
+    "thoi tiet", "du bao thoi tiet", "nang nong", "nang gay gat", "mua ret", "ret dam", "ret hai",
+    "khong khi lanh", "mua lon", "mua to", "mua dong", "bao so", "ap thap", "lu lut", "lu quet", "lu cuon",
+    "ngap ung", "bi ngap", "ngap lut", "sat lo", "dong dat", "han han", "xam nhap man",
+    # farming and markets
+    "thu hoach", "lua xuan", "lua he thu", "lua mua", "vu lua", "mua gat", "gat lua", "lua bi", "dong lua",
+    "canh dong", "gieo cay", "chan nuoi", "dich ta", "gia vang", "gia xang", "gia lon", "gia heo", "gia rau",
+    "gia ca", "gia ban", "gia lua", "gia thit", "cho tet", "hoa dao", "hoa mai", "dao quat", "ocop",
+    "nong thon moi",
+    # traffic and accidents, fires, crime
+    "tai nan", "va cham", "giao thong", "xe tai", "xe khach", "o to", "xe may", "xe container", "cao toc",
+    "quoc lo", "un tac", "chay nha", "hoa hoan", "chay rung", "boc chay", "chet duoi", "duoi nuoc",
+    "trom cap", "cuop", "giet nguoi",  # not drugs or scams: often cross-border (border guards, scam compounds abroad)
+    # lottery, exams, health, sport, leisure
+    "xo so", "ket qua xo so", "thi tot nghiep", "tot nghiep thpt", "thi thpt", "tuyen sinh", "diem chuan",
+    "hoc sinh gioi", "sot xuat huyet", "tay chan mieng", "benh vien", "ca mac", "v league", "clb", "bong da",
+    "du lich", "du khach", "le hoi", "am thuc",
+)
