@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from typing import Iterable
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
@@ -32,6 +33,7 @@ from crawler.extraction.text import (
     looks_like_headline,
     normalize_line,
     normalize_text,
+    strip_store_artefacts,
     strip_table_pipes,
     word_count,
 )
@@ -280,19 +282,54 @@ class TextArticle(BasePage):
     own labels (related-news boxes) through :attr:`related_labels`.
     """
 
+    #: the site's hosts: a URL on one of them or a subdomain of one belongs to this parser
+    hosts: tuple[str, ...] = ()
+    #: URLs of the site that are never an article (tag and listing pages)
+    listing_url_re: re.Pattern | None = None
     #: casefolded labels of inline related-article boxes; the label and the line after it go
     related_labels: frozenset[str] = frozenset()
     #: what is stripped around a label before it is looked up ("Tin liên quan:")
     label_strip = " :"
 
     def __init__(self, text: str, url: str):
-        self.text = normalize_text(text) or ""
+        self.text = normalize_text(self.clean_dump(text)) or ""
         self.url = url
         self.lines = [line for line in self.text.split("\n") if line.strip()]
+        #: the language the page URL names (vietnam.vn's ``/<lang>/``): the strongest evidence
+        self.url_lang = self.url_language(url) if self.owns_url(url) else None
 
     @classmethod
     def recognize(cls, text: str) -> bool:
         raise NotImplementedError
+
+    @classmethod
+    def owns_url(cls, url: str) -> bool:
+        """``url`` is a page of this site (its host or a subdomain of it)."""
+        host = (urlsplit(url).hostname or "").lower() if url.startswith(("http://", "https://")) else ""
+        return bool(host) and any(host == h or host.endswith("." + h) for h in cls.hosts)
+
+    @classmethod
+    def url_language(cls, url: str) -> str | None:
+        """The language a page URL of the site names, if the site puts it there."""
+        return None
+
+    @classmethod
+    def clean_dump(cls, text: str) -> str:
+        """The dump without what a page store adds around a page's text (its date prefix, markdown
+        image stubs, ad placeholders): see :func:`crawler.extraction.text.strip_store_artefacts`."""
+        return strip_store_artefacts(text)
+
+    def not_article(self) -> str | None:
+        """Why this page is not an article (a tag or listing page), or None."""
+        if self.listing_url_re is not None and self.owns_url(self.url) and self.listing_url_re.search(self.url):
+            return "a listing page by its URL"
+        return None
+
+    def to_item(self) -> ArticleItem:
+        reason = self.not_article()
+        if reason:
+            raise NotAnArticle(f"{self.url}: {reason}")
+        return super().to_item()
 
     @cached_property
     def layout(self) -> dict:
@@ -328,7 +365,10 @@ class TextArticle(BasePage):
 
     @cached_property
     def page_language(self) -> str:
-        """The article's language, judged on the lines not in Vietnamese (alt texts stay Vietnamese)."""
+        """The article's language: the URL's when it names one; else judged on the lines not in
+        Vietnamese (alt texts stay Vietnamese)."""
+        if self.url_lang:
+            return self.url_lang
         foreign = [line for line in self.lines if not is_vietnamese(line)]
         if sum(map(len, foreign)) < 0.3 * max(1, sum(map(len, self.lines))):
             return "vi"

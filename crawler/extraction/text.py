@@ -184,3 +184,31 @@ def strip_table_pipes(line: str) -> tuple[str, bool]:
     if s.endswith(" |") or s.startswith("| "):
         return s.strip("| ").strip(), True
     return s, False
+
+
+# --- what a page store adds around a page's text ------------------------------------------
+
+#: the store's capture-month prefix glued before the first line: " date 2021-09 Title…"
+_STORE_DATE_PREFIX = re.compile(r"\A\s*date\s+\d{4}-\d{2}(?:-\d{2})?\s+")
+#: a markdown image without alt or address, with the table cell it sat in: "![]() |"
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+#: an ad slot's placeholder, in whatever language the page was translated to: "[ad_2]",
+#: "[anuncio_2]", "[annonse_2]", "[iklan_2]" -- one bracketed word and a number, alone on its line
+AD_PLACEHOLDER_RE = re.compile(r"^\s*\[[^\W\d_]+(?:[ _-][^\W\d_]+)?[_ -]?\d+\]\s*$")
+
+
+def strip_store_artefacts(text: str) -> str:
+    """The page's text without what the store added: its capture-month prefix, markdown image
+    stubs (a line left with only the image's table pipes goes), ad placeholders, and lines of
+    nothing but pipes."""
+    text = _STORE_DATE_PREFIX.sub("", text, count=1)
+    out = []
+    for line in text.split("\n"):
+        if _MARKDOWN_IMAGE.search(line):
+            line = _MARKDOWN_IMAGE.sub("", line)
+            if not line.strip(" |\t"):
+                continue
+        if AD_PLACEHOLDER_RE.match(line) or (line.strip() and not line.strip(" |\t")):
+            continue
+        out.append(line)
+    return "\n".join(out)

@@ -11,6 +11,10 @@ from crawler.extraction.text import (
 SITE = "baohatinh.vn"
 LANGUAGES = ("vi",)
 HOME = "https://baohatinh.vn"
+#: the site's hosts (subdomains included: daihoidang.baohatinh.vn, the event site)
+HOSTS = ("baohatinh.vn",)
+#: tag and listing pages: ``/<slug>-tag<ID>.html`` (main host and daihoidang.), ``/tag/…`` [real corpus]
+LISTING_URL_RE = re.compile(r"-tag\d+\.html?(?:[?#].*)?$|/tags?/[^/]+/?(?:[?#].*)?$", re.IGNORECASE)
 #: "(Baohatinh.vn) - " at the start of the sapo
 LEAD_PREFIX_RE = re.compile(r"^\(\s*Baohatinh(?:\.vn)?\s*\)\s*[-–—:]?\s*", re.IGNORECASE)
 #: the labels that start the related-articles block after the body

@@ -14,7 +14,9 @@ from crawler.extraction.text import (
     split_authors,
     word_count,
 )
+from spiders.baohatinh.page import BaohatinhArticle
 from spiders.baohatinh.rules import (
+    HOSTS,
     CAPTION_MAX_WORDS,
     CLAUSE_OPENING_RE,
     CLOSING_LABELS,
@@ -24,6 +26,7 @@ from spiders.baohatinh.rules import (
     LABELLED_LINK_RE,
     LANGUAGES,
     LEAD_PREFIX_RE,
+    LISTING_URL_RE,
     MIN_TEXT_YEAR,
     PAREN_TAIL_RE,
     SITE,
@@ -47,6 +50,10 @@ def _is_caption_sentence(line: str) -> bool:
 
 class BaohatinhText(TextArticle):
     site = SITE
+    hosts = HOSTS
+    listing_url_re = LISTING_URL_RE
+    #: the page URL's dedup key, by the same rules as the site's HTML pages
+    canonicalize = BaohatinhArticle.canonicalize
     languages = LANGUAGES
 
     @classmethod

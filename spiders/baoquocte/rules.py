@@ -7,6 +7,8 @@ import re
 SITE = "baoquocte.vn"
 LANGUAGES = ("vi", "en")
 HOME = "https://baoquocte.vn"
+#: the site's hosts (en.baoquocte.vn, the English edition, is a subdomain)
+HOSTS = ("baoquocte.vn",)
 LEAD_PREFIX_RE = re.compile(r"^(?:TGVN|TG&VN|WVR)\s*[.:\-–]\s*")
 #: the follow-on-Google-News widget; the English edition words it "Follow Baoquocte.vn on"
 FOLLOW_WIDGET_RE = re.compile(r"^(?:Theo dõi|Follow)\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN|WVR|(?:the )?World (?:and|&) Vietnam Report)\b",

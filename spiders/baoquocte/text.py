@@ -20,7 +20,9 @@ from crawler.extraction.text import (
     split_authors,
     word_count,
 )
+from spiders.baoquocte.page import BaoquocteArticle
 from spiders.baoquocte.rules import (
+    HOSTS,
     ASCII_ALT_RE,
     DATE_BOX_EDGES,
     DATE_LINE_RE,
@@ -66,6 +68,9 @@ def _same_start(a: str, b: str, words: int = 5) -> bool:
 
 class BaoquocteText(TextArticle):
     site = SITE
+    hosts = HOSTS
+    #: the page URL's dedup key, by the same rules as the site's HTML pages
+    canonicalize = BaoquocteArticle.canonicalize
     languages = LANGUAGES
     related_labels = RELATED_LABELS
 

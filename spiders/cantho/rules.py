@@ -13,6 +13,8 @@ from crawler.extraction.text import (
 )
 
 SITE = "songoaivu.cantho.gov.vn"
+#: the portal's hosts (1cua.songoaivu.cantho.gov.vn is a subdomain)
+HOSTS = ("songoaivu.cantho.gov.vn",)
 LANGUAGES = ("en", "vi")
 PORTLET_TITLES = frozenset({"can tho foreign affairs news", "tin đối ngoại cần thơ"})
 #: UI strings of the portal around the article (casefolded)

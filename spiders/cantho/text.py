@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import cached_property
 
 from crawler.extraction.page import TextArticle
+from spiders.cantho.page import CanthoArticle
 from spiders.cantho.rules import (
+    HOSTS,
     FOOTER_LINE_RE,
     FOOTER_LINES,
     IMAGE_ALT,
@@ -26,6 +28,9 @@ def _is_footer(line: str) -> bool:
 
 class CanthoText(TextArticle):
     site = SITE
+    hosts = HOSTS
+    #: the page URL's dedup key, by the same rules as the site's HTML pages
+    canonicalize = CanthoArticle.canonicalize
     languages = LANGUAGES
 
     @classmethod

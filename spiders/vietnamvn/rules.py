@@ -15,8 +15,22 @@ from crawler.extraction.text import (
 )
 
 SITE = "vietnam.vn"
-LANGUAGES = ("vi", "en", "fr", "nl", "id", "de", "es", "ru", "zh", "ja", "ko", "th", "lo", "km", "hi", "pt", "it")
+#: every language the platform publishes, by the code of its URL segment (``/<code>/<slug>``; Vietnamese
+#: has none); the first is the default. The real corpus shows ar, de, en, id, ja, km, lo, nl, no, pt,
+#: ru, th and uk; the language switcher also lists the others [real corpus, C]
+LANGUAGES = ("vi", "en", "fr", "de", "es", "it", "pt", "nl", "id", "sv", "no", "hu", "ar", "ru", "uk", "zh", "ja",
+             "ko", "th", "lo", "km", "hi")
 HEADER = PLATFORM_HEADER
+#: the platform's hosts: www., the bare host and its editions (thongtin., vjs.) [real corpus]
+HOSTS = ("vietnam.vn",)
+#: the language segment that opens a page path ("/de/…"); a path without one is Vietnamese
+URL_LANGUAGE_RE = re.compile(r"^/([a-z]{2})(?:/|$)")
+
+
+def url_language(path: str) -> str:
+    """The language a vietnam.vn page path names: its ``/<lang>/`` segment, else Vietnamese."""
+    m = URL_LANGUAGE_RE.match(path)
+    return m.group(1) if m and m.group(1) in LANGUAGES else "vi"
 #: the localized label of the link to the original article (casefolded)
 SOURCE_LABELS = frozenset({
     "source", "nguồn", "bron", "sumber", "fuente", "quelle", "fonte", "источник", "출처", "ソース",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from crawler.extraction.page import TextArticle
 from crawler.extraction.text import (
@@ -11,7 +12,9 @@ from crawler.extraction.text import (
     is_table_caption,
     is_vietnamese,
 )
+from spiders.vietnamvn.page import VietnamvnArticle
 from spiders.vietnamvn.rules import (
+    HOSTS,
     COMMENT_RE,
     HEADER,
     LANGUAGES,
@@ -26,6 +29,7 @@ from spiders.vietnamvn.rules import (
     source_line_name,
     split_trailer,
     strip_language_artefact,
+    url_language,
     words,
 )
 
@@ -43,6 +47,9 @@ def doubled_title(line: str) -> bool:
 
 class VietnamvnText(TextArticle):
     site = SITE
+    hosts = HOSTS
+    #: the page URL's dedup key, by the same rules as the site's HTML pages
+    canonicalize = VietnamvnArticle.canonicalize
     languages = LANGUAGES
     related_labels = RELATED_LABELS
 
@@ -58,6 +65,10 @@ class VietnamvnText(TextArticle):
         return None
 
     _source_label = staticmethod(source_label)
+
+    @classmethod
+    def url_language(cls, url: str) -> str | None:
+        return url_language(urlsplit(url).path)
 
     @classmethod
     def recognize(cls, text: str) -> bool:
