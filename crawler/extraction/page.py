@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from crawler import extract
+from crawler.extraction import layers as extract
 from crawler.extraction.dates import find_text_date
 from crawler.extraction.text import (
     detect_language,

@@ -7,7 +7,7 @@ from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
-from crawler import extract
+from crawler.extraction import layers as extract
 from crawler.extraction.dates import find_text_date, parse_date
 from crawler.extraction.page import HtmlArticle
 from crawler.extraction.text import (

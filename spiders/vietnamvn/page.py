@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from crawler import extract
+from crawler.extraction import layers as extract
 from crawler.extraction.dates import parse_date
 from crawler.extraction.page import HtmlArticle
 from crawler.extraction.text import (

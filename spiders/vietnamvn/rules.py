@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from crawler import extract
+from crawler.extraction import layers as extract
 from crawler.extraction.labels import PLATFORM_HEADER
 from crawler.extraction.text import (
     is_photo_caption,
