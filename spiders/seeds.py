@@ -11,7 +11,9 @@ that its parser refuses (a listing page, no body) is logged, counted in the stat
 least the columns ``file`` (relative to ``path``) and ``url``: a dump it lists gets that
 URL as its page URL (``url``, and ``canonical_url`` by the site's rules), and goes
 straight to the parser of the site the URL belongs to -- no recognition; vietnam.vn's
-language comes from the URL's ``/<lang>/`` segment. A row whose file is missing or whose
+language comes from the URL's ``/<lang>/`` segment. An optional ``fetched_at`` column (ISO 8601) gives the page's capture
+time; without it the capture time of a listed dump is unknown, and a dateline without a year
+("Sáng 15/10") leaves the article undated rather than dated by the replay's clock. A row whose file is missing or whose
 URL is no known site's is logged and counted (``seeds/manifest/missing_file``,
 ``seeds/manifest/unknown_site``); the run goes on (an unknown site's dump is recognized
 from its text as without a manifest).
@@ -59,9 +61,11 @@ def decode_dump(body: bytes) -> str:
     return text
 
 
-def dump_to_item(body: bytes, url: str, parsers, parser_cls: type | None = None):
+def dump_to_item(body: bytes, url: str, parsers, parser_cls: type | None = None, capture_time_known: bool = True):
     """One dump -> one item (not yet through the pipelines), or :class:`Skip`. ``parser_cls``
-    given (a manifest URL's site): no recognition."""
+    given (a manifest URL's site): no recognition. ``capture_time_known`` False: a page store's
+    text whose capture time is unknown (a year-less dateline stays undated, see
+    crawler.extraction.page.TextArticle.date)."""
     text = decode_dump(body)
     if parser_cls is None:
         cleaned = strip_store_artefacts(text)
@@ -69,7 +73,7 @@ def dump_to_item(body: bytes, url: str, parsers, parser_cls: type | None = None)
         if parser_cls is None:
             raise Skip("unrecognized", "no site's text rules match this dump")
     try:
-        return parser_cls(text, url).to_item()
+        return parser_cls(text, url, capture_time_known=capture_time_known).to_item()
     except NotAnArticle as exc:
         raise Skip("not_an_article", f"{parser_cls.__name__}: {exc}") from exc
     except (ParseError, StopIteration, ValueError, IndexError) as exc:
@@ -112,17 +116,17 @@ class SeedsSpider(scrapy.Spider):
                           if p.is_file() and not p.name.startswith(".") and not p.name.endswith(_NOT_DUMPS))
         return [self.path]
 
-    def manifest_urls(self) -> dict[Path, str]:
-        """{resolved dump path: page URL} of the manifest's rows whose file exists."""
+    def manifest_urls(self) -> dict[Path, dict[str, str]]:
+        """{resolved dump path: its manifest row} of the rows whose file exists."""
         root = self.path if self.path.is_dir() else self.path.parent
-        urls: dict[Path, str] = {}
+        urls: dict[Path, dict[str, str]] = {}
         for row in read_manifest(self.manifest):
             file = (root / row["file"]).resolve()
             if not row["file"] or not file.is_file():
                 self.logger.error("manifest %s: no file %r under %s", self.manifest, row["file"], root)
                 self.crawler.stats.inc_value("seeds/manifest/missing_file")
                 continue
-            urls[file] = row["url"]
+            urls[file] = row
         return urls
 
     async def start(self):
@@ -130,7 +134,7 @@ class SeedsSpider(scrapy.Spider):
             self.logger.error("seed path %s does not exist", self.path)
             self.crawler.stats.inc_value("seeds/skipped/missing_path")
             return
-        urls: dict[Path, str] = {}
+        urls: dict[Path, dict[str, str]] = {}
         if self.manifest is not None:
             if not self.manifest.is_file():
                 self.logger.error("manifest %s does not exist", self.manifest)
@@ -139,7 +143,8 @@ class SeedsSpider(scrapy.Spider):
                 urls = self.manifest_urls()
         files = list(urls) + [p for p in self.dump_files() if p.resolve() not in urls]
         for path in files:
-            page_url = urls.get(path.resolve())
+            row = urls.get(path.resolve()) or {}
+            page_url, fetched_at = row.get("url"), row.get("fetched_at") or None
             parser = None
             if page_url:
                 parser = parser_for_url(page_url, self.parsers)
@@ -150,7 +155,8 @@ class SeedsSpider(scrapy.Spider):
                     page_url = None
             yield scrapy.Request(path_to_file_uri(str(path.resolve())), callback=self.parse,
                                  errback=self.on_error, dont_filter=True,
-                                 meta={"page_url": page_url, "text_parser": parser})
+                                 meta={"page_url": page_url, "text_parser": parser, "fetched_at": fetched_at,
+                                       "capture_time_known": not page_url or bool(fetched_at)})
 
     def skip(self, reason: str, url: str, detail: str = "") -> None:
         self.logger.error("skipped %s: %s%s", url, reason, f" ({detail})" if detail else "")
@@ -159,11 +165,12 @@ class SeedsSpider(scrapy.Spider):
     def parse(self, response):
         page_url = response.meta.get("page_url") or response.url
         try:
-            item = dump_to_item(response.body, page_url, self.parsers, response.meta.get("text_parser"))
+            item = dump_to_item(response.body, page_url, self.parsers, response.meta.get("text_parser"),
+                                response.meta.get("capture_time_known", True))
         except Skip as skip:
             self.skip(skip.reason, response.url, skip.detail)
             return
-        item["fetched_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        item["fetched_at"] = response.meta.get("fetched_at") or datetime.now(timezone.utc).isoformat(timespec="seconds")
         self.crawler.stats.inc_value(f"seeds/parsed/{item['site']}")
         yield item
 

@@ -22,12 +22,14 @@ from urllib.parse import urlsplit
 from parsel import Selector
 
 from crawler.extraction import layers as extract
-from crawler.extraction.dates import find_text_date
+from crawler.extraction.dates import find_text_date, text_gives_year
 from crawler.extraction.text import (
     detect_language,
+    is_image_file_name,
     is_numbered_alt,
     is_photo_caption,
     is_running_text,
+    is_slug_alt,
     is_table_caption,
     is_vietnamese,
     looks_like_headline,
@@ -39,6 +41,10 @@ from crawler.extraction.text import (
 )
 from crawler.extraction.urls import canonicalize
 from crawler.items import ArticleItem, new_item
+
+
+#: a four-digit year written in a date phrase
+YEAR_RE = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 
 
 class ParseError(ValueError):
@@ -291,9 +297,12 @@ class TextArticle(BasePage):
     #: what is stripped around a label before it is looked up ("Tin liên quan:")
     label_strip = " :"
 
-    def __init__(self, text: str, url: str):
+    def __init__(self, text: str, url: str, capture_time_known: bool = True):
         self.text = normalize_text(self.clean_dump(text)) or ""
         self.url = url
+        #: False for a page store's dump (a manifest row without ``fetched_at``): when the page
+        #: was captured is unknown, so the fetch time cannot complete a year-less dateline
+        self.capture_time_known = capture_time_known
         self.lines = [line for line in self.text.split("\n") if line.strip()]
         #: the language the page URL names (vietnam.vn's ``/<lang>/``): the strongest evidence
         self.url_lang = self.url_language(url) if self.owns_url(url) else None
@@ -356,12 +365,51 @@ class TextArticle(BasePage):
     def original_url(self):
         return self.layout.get("original")
 
+    #: a dateline sits in the opening words of its paragraph ("Sáng 18/12, …", "On the morning of
+    #: January 10, 2023, …", "Trong khuôn khổ chuyến thăm, chiều 18/12, …"): a date deeper in a
+    #: sentence is an event's or a document's ("Chỉ thị số 15-CT/TW ngày 10/8/2022")
+    dateline_reach = 60
+    #: the story's opening paragraphs that may carry its dateline (after the sapo, if any)
+    dateline_paragraphs = 1
+    #: a full date before this year is history, not the article's date
+    min_text_year = 2005
+
     def date(self):
-        """The page's own date line when the dump has one, else the first date in the story."""
+        """The page's own date line when the dump has one; else the dateline that opens the sapo
+        or the story's first paragraph (not a date deep in a sentence or further down the story:
+        an event's; not history). Its year is the text's own (written in it, or a full date
+        elsewhere in the text), else the fetch time's (crawler.extraction.dates.infer_year) --
+        unless the dump's capture time is unknown (a page store's text): then a year-less
+        dateline is not guessed, and the article stays undated (tests/fixtures/real/README.md,
+        "Dates: the convention")."""
         if self.layout.get("day"):
             return self.layout["day"], "page"
-        raw = find_text_date(self.body() or "", self.page_language)
+        raw = self.dateline()
         return (raw, "text") if raw else (None, None)
+
+    def dateline(self) -> str | None:
+        """The raw dateline of :meth:`date`, or None."""
+        lead = self.lead()
+        body = self.body() or ""
+        context = "\n".join(filter(None, (self.title(), lead, body)))
+        for para in ([lead] if lead else []) + body.split("\n\n")[:self.dateline_paragraphs]:
+            rest, offset = para, 0
+            while rest:
+                raw = find_text_date(rest, self.page_language)
+                if not raw:
+                    break
+                at = max(rest.find(raw), 0)
+                digits = re.search(r"\d", raw)
+                if offset + at + (digits.start() if digits else 0) > self.dateline_reach:
+                    break
+                year = text_gives_year(raw, context, self.page_language)
+                if year is None and self.capture_time_known and not YEAR_RE.search(raw):
+                    return raw  # the pipeline completes it from the fetch time
+                if year is not None and year >= self.min_text_year:
+                    return raw
+                cut = at + len(raw)
+                rest, offset = rest[cut:], offset + cut
+        return None
 
     @cached_property
     def page_language(self) -> str:
@@ -380,7 +428,8 @@ class TextArticle(BasePage):
 
     def is_alt(self, line: str) -> bool:
         """An image alt text: the title repeated, a numbered alt, or Vietnamese in a translation."""
-        return (line == self.title() or is_numbered_alt(line)
+        return (line == self.title() or is_numbered_alt(line) or is_image_file_name(line)
+                or is_slug_alt(line, self.title(), self.page_language)
                 or (self.page_language != "vi" and is_vietnamese(line)))
 
     # --- hooks of clean_body: a site whose text differs (other scripts...) overrides them ------

@@ -169,8 +169,17 @@ def looks_like_name(text: str, max_words: int = 5) -> bool:
 
 
 def split_authors(text: str) -> list[str]:
+    """Names of a byline: split at commas, "và"/"and", and a dash between names, spaced or not
+    ("Kim Chung-Tuấn Anh": a hyphen joining two names of two words or more, which no one name has)."""
     parts = re.split(r"\s*(?:,|;|&|\s-\s|\s–\s|\bvà\b|\band\b)\s*", text.strip())
-    return [p.strip() for p in parts if p.strip()]
+    out = []
+    for part in (p.strip() for p in parts if p.strip()):
+        halves = re.split(r"(?<=\w)[-–](?=\w)", part)
+        if len(halves) == 2 and all(len(h.split()) >= 2 and looks_like_name(h) for h in halves):
+            out += [h.strip() for h in halves]
+        else:
+            out.append(part)
+    return out
 
 
 def paragraphs(text: str) -> list[str]:
@@ -188,12 +197,27 @@ _PHOTO_CREDIT = re.compile(
     r"[(\[]\s*(?:" + "|".join(map(re.escape, _PHOTO_WORDS)) + r")\s*[:：]\s*[^()\[\]]{1,80}[)\]]\s*\.?$",
     re.IGNORECASE,
 )
+#: the same credit without brackets, closing the caption after a sentence end or a dash:
+#: "… überreicht Blumen – Foto: Tran Tuyen", "… tháng 12/1920. Ảnh tư liệu/TTXVN." [real corpus]
+_TRAILING_WORDS = (
+    "ảnh", "ảnh tư liệu", "ảnh minh họa", "ảnh minh hoạ", "photo", "photos", "foto", "fotos", "bild", "bilder",
+    "image", "gambar", "credit", "kuva", "zdjęcie", "фото",
+)
+_TRAILING_CREDIT = re.compile(
+    r"(?:^|[.!?…”\")]\s+|\s[-–—]\s*)(?:" + "|".join(map(re.escape, sorted(_TRAILING_WORDS, key=len, reverse=True)))
+    + r")\s*(?:[:：]\s*|/\s*)(?P<who>[^.!?:;()\[\]]{1,60}?)\s*\.?$",
+    re.IGNORECASE,
+)
 _ALT_NUMBERED = re.compile(r"\s-\s(?:Ảnh|Photo|Foto|Image|Gambar)\s*\d+\.?$", re.IGNORECASE)
 
 
 def is_photo_caption(line: str) -> bool:
-    """``… (Ảnh: Tuấn Anh)``, ``… (Photo : Van Vu)``, ``… (Foto: X)``: an image caption."""
-    return bool(_PHOTO_CREDIT.search(line))
+    """``… (Ảnh: Tuấn Anh)``, ``… (Photo : Van Vu)``, ``… (Foto: X)``, ``… – Foto: Tran Tuyen``,
+    ``… Ảnh tư liệu/TTXVN.``: an image caption (the credit a short name, the line no long paragraph)."""
+    if _PHOTO_CREDIT.search(line):
+        return True
+    m = _TRAILING_CREDIT.search(line)
+    return bool(m) and word_count(m["who"]) <= 6 and word_count(line) <= 80
 
 
 def is_numbered_alt(line: str) -> bool:
@@ -226,10 +250,13 @@ _MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 AD_PLACEHOLDER_RE = re.compile(r"^\s*\[[^\W\d_]+(?:[ _-][^\W\d_]+)?[_ -]?\d+\]\s*$")
 
 
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def strip_store_artefacts(text: str) -> str:
     """The page's text without what the store added: its capture-month prefix, markdown image
-    stubs (a line left with only the image's table pipes goes), ad placeholders, and lines of
-    nothing but pipes."""
+    stubs (a line left with only the image's table pipes goes), ad placeholders, and lines
+    without a letter or digit (table pipes, a mobile page's icon bar)."""
     text = _STORE_DATE_PREFIX.sub("", text, count=1)
     out = []
     for line in text.split("\n"):
@@ -237,7 +264,36 @@ def strip_store_artefacts(text: str) -> str:
             line = _MARKDOWN_IMAGE.sub("", line)
             if not line.strip(" |\t"):
                 continue
-        if AD_PLACEHOLDER_RE.match(line) or (line.strip() and not line.strip(" |\t")):
-            continue
+        if AD_PLACEHOLDER_RE.match(line) or (line.strip() and not _ALNUM.search(line)):
+            continue  # an ad slot; a line of pipes or of icons only ("☰", "", "🏠 ›")
         out.append(line)
     return "\n".join(out)
+
+
+# --- image alt texts a text dump keeps ------------------------------------------------------
+
+#: an image's file name left as its alt text: "3-4023.jpg"
+_IMAGE_FILE_RE = re.compile(r"^[^\s/]+\.(?:jpe?g|png|gif|webp|bmp|svg)$", re.IGNORECASE)
+#: a line of lowercase ASCII words only: an alt text made from the article's slug ("ha tinh luon chu
+#: trong hoat dong ngoai giao …"); Vietnamese prose is never written without its diacritics
+_ASCII_WORDS_RE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+){3,}$")
+
+
+def ascii_fold(text: str) -> str:
+    """Lowercase ASCII words of ``text``: "Hà Tĩnh luôn chú trọng…" -> "ha tinh luon chu trong…"."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def is_image_file_name(line: str) -> bool:
+    return bool(_IMAGE_FILE_RE.match(line.strip()))
+
+
+def is_slug_alt(line: str, title: str | None, language: str | None) -> bool:
+    """An alt text made from the slug: the title folded to ASCII, or on a Vietnamese page any line
+    of lowercase ASCII words."""
+    line = line.strip()
+    if not _ASCII_WORDS_RE.match(line):
+        return False
+    return language == "vi" or (bool(title) and line == ascii_fold(title))

@@ -17,9 +17,15 @@ HOSTS = ("baohatinh.vn",)
 LISTING_URL_RE = re.compile(r"-tag\d+\.html?(?:[?#].*)?$|/tags?/[^/]+/?(?:[?#].*)?$", re.IGNORECASE)
 #: "(Baohatinh.vn) - " at the start of the sapo
 LEAD_PREFIX_RE = re.compile(r"^\(\s*Baohatinh(?:\.vn)?\s*\)\s*[-–—:]?\s*", re.IGNORECASE)
-#: the labels that start the related-articles block after the body
+#: the labels that start the related-articles block after the body (the old site's sidebar
+#: "Video mới" included [real corpus])
 END_LABELS = frozenset({"đọc thêm", "tin liên quan", "bài liên quan", "xem thêm", "tin cùng chuyên mục",
-                        "cùng chuyên mục", "tin khác"})
+                        "cùng chuyên mục", "tin khác", "video mới", "tin mới", "tin nổi bật"})
+#: the topic box under the old site's article: "Chủ đề Hội nhập Quốc tế" [real corpus]
+TOPIC_LABEL_RE = re.compile(r"^Chủ đề\s+\S[^.!?:]{0,60}$")
+#: a section's name printed above the title of an old-site page ("Emagazine") [real corpus]
+SECTION_LABELS = frozenset({"emagazine", "e-magazine", "longform", "megastory", "infographic", "video",
+                            "podcast", "multimedia", "ảnh", "phóng sự ảnh"})
 #: an inline related link written as one paragraph: "Xem thêm: <headline of another article>"
 LABELLED_LINK_RE = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|tin cùng chuyên mục)\s*[:：>»]+\s*(?P<rest>\S.*)$",
                                re.IGNORECASE)
@@ -28,6 +34,10 @@ LABELLED_LINK_RE = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài l
 CLOSING_LABELS = frozenset({"đọc thêm", "tin cùng chuyên mục", "cùng chuyên mục", "tin khác"})
 DATE_LINE_RE = re.compile(r"^(?:(?:Thứ\s+\w+|Chủ\s+nhật),?\s*)?\d{1,2}/\d{1,2}/\d{4}(?:\s*[-|,]?\s*\d{1,2}:\d{2})?"
                            r"(?:\s*\(GMT[+-]\d+\))?$", re.IGNORECASE)
+#: the mobile (AMP) page's byline box: the name, then the time and the day on one line
+#: ("Bảo Chi 17:05 | 05/08/2020") [#17]
+BYLINE_TIME_RE = re.compile(r"^(?P<name>[^\d|:/]{2,60}?)\s*[|•·,–-]?\s*(?P<when>\d{1,2}:\d{2}\s*[|•·,–-]?\s*\d{1,2}/\d{1,2}/\d{4}"
+                            r"|\d{1,2}/\d{1,2}/\d{4}\s*[|•·,–-]?\s*\d{1,2}:\d{2})$")
 #: a caption's photo credit without parentheses at its end: "… tại buổi tiếp. Ảnh: Ngọc Loan",
 #: "Ảnh: Thu Hà" on its own line; the credit is a short name, never a clause
 _TRAILING_CREDIT_RE = re.compile(
@@ -35,13 +45,6 @@ _TRAILING_CREDIT_RE = re.compile(
     r"\s*(?P<who>[^.!?:;]{1,60})$", re.IGNORECASE)
 #: a body paragraph that opens with an adverbial clause ("Dịp này, …", "Tại buổi làm việc, …")
 CLAUSE_OPENING_RE = re.compile(r"^(?:\S+\s+){0,3}\S+,")
-#: a news dateline sits in the opening words of its paragraph ("Sáng 18/12, …",
-#: "Trong khuôn khổ chuyến thăm, chiều 18/12, …"); a date deep in a sentence is an event's
-DATELINE_REACH = 60
-#: a full date before this year in running text is history, not the article's date (the
-#: site's web archive starts in the 2000s)
-MIN_TEXT_YEAR = 2005
-YEAR_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 def is_credit_caption(line: str) -> bool:

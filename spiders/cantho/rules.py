@@ -16,7 +16,9 @@ SITE = "songoaivu.cantho.gov.vn"
 #: the portal's hosts (1cua.songoaivu.cantho.gov.vn is a subdomain)
 HOSTS = ("songoaivu.cantho.gov.vn",)
 LANGUAGES = ("en", "vi")
-PORTLET_TITLES = frozenset({"can tho foreign affairs news", "tin đối ngoại cần thơ"})
+#: the titles of the news portlets: the city's foreign-affairs news and the older "Foreign News"
+#: section (``/tin-doi-ngoai``) [real corpus]
+PORTLET_TITLES = frozenset({"can tho foreign affairs news", "tin đối ngoại cần thơ", "foreign news", "tin đối ngoại"})
 #: UI strings of the portal around the article (casefolded)
 UI_LINES = frozenset({"link", "useful information", "thông tin hữu ích", "no records", "không có dữ liệu",
                       "« back", "« quay lại", "«back", "back", "quay lại"} | PORTLET_TITLES)
@@ -29,7 +31,8 @@ FOOTER_LINES = frozenset({"photos", "hình ảnh", "ads", "quảng cáo", "hit c
 #: the same footer lines, strictly (the HTML body never ends on a cut: these are only dropped)
 FOOTER_LINE_RE = re.compile(r"^(?:©|Copyright\b|Address\s*:|Địa chỉ\s*:|Tel\s*[:.]|Điện thoại\s*:|Fax\s*:|Email\s*:"
                             r"|Hit Counter$|Online\s*:?\s*\d*$|Total\s*:?\s*[\d.,]*$)", re.IGNORECASE)
-CAPTION_MAX_WORDS = 50
+#: a real caption under the representative image runs to 53 words [real corpus]
+CAPTION_MAX_WORDS = 60
 #: Liferay's publish-date metadata as this site renders it (``dd/mm/yyyy``, optionally a time),
 #: in a listing item or in the full-content view's ``div.asset-metadata``
 METADATA_DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2})?")
