@@ -241,3 +241,42 @@ def test_a_body_that_is_only_a_related_label_is_a_parse_error(html):
 
     with pytest.raises(ParseError):
         page_item("vietnamvn", f"{HOME}/a-b-c", html.encode("utf-8"))
+
+
+# --- -a languages: every language the platform publishes, or all --------------------------------
+PUBLISHED = ("vi", "en", "fr", "de", "es", "it", "pt", "nl", "id", "sv", "no", "hu", "ar", "ru", "zh", "ja",
+             "ko", "th", "lo", "km")
+
+
+@pytest.mark.parametrize("code", PUBLISHED)
+def test_languages_argument_accepts_every_published_language(code):
+    from spiders.vietnamvn.spider import VietnamvnSpider, article_url, url_slug
+
+    spider = VietnamvnSpider(languages=code)
+    assert spider.languages == (code,)
+    url = article_url("doan-dai-bieu-tinh-ha-tinh-tham-lao", code)
+    assert url_slug(url) == "doan-dai-bieu-tinh-ha-tinh-tham-lao"  # the segment is read as a language
+    from spiders.vietnamvn.text import VietnamvnText
+    assert VietnamvnText.url_language(url) == code
+
+
+def test_languages_all_and_unknown():
+    from spiders.vietnamvn.rules import LANGUAGES
+    from spiders.vietnamvn.spider import VietnamvnSpider
+
+    assert set(VietnamvnSpider(languages="all").languages) == set(LANGUAGES) >= set(PUBLISHED)
+    assert VietnamvnSpider(languages="en,all").languages[0] == "en"
+    assert VietnamvnSpider().languages == VietnamvnSpider.default_languages
+    with pytest.raises(ValueError, match="unknown language"):
+        VietnamvnSpider(languages="xx")
+
+
+@pytest.mark.parametrize("url, code", [
+    ("https://www.vietnam.vn/ar/doi-ngoai-nhan-dan", "ar"), ("https://vietnam.vn/no/lanh-dao-tinh", "no"),
+    ("https://thongtin.vietnam.vn/de/tp-hcm-di-toi", "de"), ("https://vjs.vietnam.vn/sv/ha-tinh-va", "sv"),
+    ("https://www.vietnam.vn/ha-tinh-va-kham-muon", "vi"), ("https://www.vietnam.vn/", "vi"),
+])
+def test_url_language_segment(url, code):
+    from spiders.vietnamvn.text import VietnamvnText
+
+    assert VietnamvnText.url_language(url) == code

@@ -200,6 +200,18 @@ def infer_year(day: int, month: int, context: str | None, base: datetime | None,
     return year
 
 
+def text_gives_year(raw: str, context: str | None, language: str | None) -> int | None:
+    """The year of the date phrase ``raw`` as the text itself gives it: written in the phrase, or
+    taken from a full date of ``context`` (as :func:`infer_year` does) -- None when only the fetch
+    time could tell it."""
+    languages = tuple(dict.fromkeys(c for c in (language, "vi", "en") if c))
+    own = _full_dates(raw, languages)
+    if own:
+        return own[0][0]
+    full = [f for f in _full_dates(context or "", languages) if f[0] >= 2000]
+    return full[0][0] if full else None
+
+
 @functools.lru_cache(maxsize=32)
 def _dateparser(languages: tuple[str, ...], require_year: bool):
     from dateparser.date import DateDataParser

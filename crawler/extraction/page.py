@@ -410,7 +410,7 @@ class HtmlArticle(BasePage):
         lang = layers.html_lang(self.sel) or self.meta("og:locale", "content-language")
         if lang:
             return lang.replace("_", "-").split("-")[0].lower()
-        return detect_language(self.body() or "") or self.languages[0]
+        return detect_language(self.body() or "", self.languages) or self.languages[0]
 
     def section(self) -> str | None:
         crumbs = [normalize_line(t) for q in self.section_css for t in self.sel.css(q + " ::text").getall()]

@@ -4,10 +4,10 @@ Nothing here knows a site; site rules live in each site's module under ``spiders
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
-from collections import Counter
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _SPACES_TO_FOLD = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]|  ")
@@ -17,29 +17,28 @@ _TERMINAL = ("." , "!", "?", "…", "\"", "”", "»", ":", ";", ")", "’", "'"
 # letters that only Vietnamese uses among the Latin-script languages we meet
 _VI_CHARS = set("ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơưăĐƠƯĂ")
 
-_STOPWORDS = {
-    "en": "the of and to in is that for on with was were by at from this as are have has said".split(),
-    "fr": "le la les des de du et à en un une est que pour dans par sur au aux avec qui été".split(),
-    "nl": "de het een van en in is dat op te met voor zijn die werd door aan bij ook niet".split(),
-    "id": "yang dan di dengan untuk dari ini dalam pada tersebut adalah ke itu oleh juga telah".split(),
-    "de": "der die das und ist nicht mit von den zu im dem des ein eine auf für wurde".split(),
-    "es": "el la los las de del y en que por con para una un es se al fue".split(),
-    "pt": "o os as de do da dos das e em que para com uma um no na foi".split(),
-    "it": "il lo la gli le di del della e in che per con una un è sono".split(),
-    "vi": "và của các là có được trong cho với những đã này người không một".split(),
-}
+#: the scripts of the languages the sites publish in, each with the languages that write it; a
+#: language not listed writes the Latin script. The script a text is written in is a guard on the
+#: model: a language of another script is never the answer
 _SCRIPTS = (
-    ("ru", re.compile(r"[\u0400-\u04ff]")),
-    ("th", re.compile(r"[\u0e00-\u0e7f]")),
-    ("lo", re.compile(r"[\u0e80-\u0eff]")),
-    ("km", re.compile(r"[\u1780-\u17ff]")),
-    ("hi", re.compile(r"[\u0900-\u097f]")),
-    ("ko", re.compile(r"[\uac00-\ud7af]")),
-    ("ja", re.compile(r"[\u3040-\u30ff]")),
-    ("zh", re.compile(r"[\u4e00-\u9fff]")),
+    ("thai", re.compile(r"[\u0e00-\u0e7f]"), ("th",)),
+    ("lao", re.compile(r"[\u0e80-\u0eff]"), ("lo",)),
+    ("khmer", re.compile(r"[\u1780-\u17ff]"), ("km",)),
+    ("hangul", re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"), ("ko",)),
+    ("kana", re.compile(r"[\u3040-\u30ff]"), ("ja",)),
+    ("han", re.compile(r"[\u4e00-\u9fff]"), ("zh", "ja")),
+    ("hebrew", re.compile(r"[\u0590-\u05ff]"), ("he", "yi")),
+    ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f]"), ("ar", "fa", "ur", "ps", "ug", "ku")),
+    ("cyrillic", re.compile(r"[\u0400-\u04ff]"), ("ru", "uk", "bg", "sr", "mk", "be", "kk", "ky", "mn")),
+    ("greek", re.compile(r"[\u0370-\u03ff]"), ("el",)),
+    ("devanagari", re.compile(r"[\u0900-\u097f]"), ("hi", "mr", "ne")),
 )
 #: any character of the _SCRIPTS ranges
-_ANY_SCRIPT = re.compile("[" + "".join(regex.pattern.strip("[]") for _, regex in _SCRIPTS) + "]")
+_ANY_SCRIPT = re.compile("[" + "".join(regex.pattern.strip("[]") for _, regex, _ in _SCRIPTS) + "]")
+#: every language written in a script of _SCRIPTS (the others are the Latin-script ones)
+_NON_LATIN = frozenset(code for _, _, codes in _SCRIPTS for code in codes)
+#: fewer letters than this is no evidence of a language
+MIN_LETTERS = 8
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -89,26 +88,56 @@ def is_vietnamese(text: str) -> bool:
     return len(text) >= 8 and vietnamese_ratio(text) >= 0.04
 
 
-def detect_language(text: str, candidates: tuple[str, ...] | None = None) -> str | None:
-    """Cheap language guess: script ranges, Vietnamese letters, then stop-word counts."""
-    sample = text[:5000]
-    if _ANY_SCRIPT.search(sample):  # else no script regex below can match: skip the 8 scans
-        for code, regex in _SCRIPTS:
-            if len(regex.findall(sample)) > 20:
-                return code
-    if vietnamese_ratio(sample) >= 0.04:
-        return "vi"
-    words = [w.lower() for w in _WORD.findall(sample)]
-    if not words:
+@functools.lru_cache(maxsize=1)
+def _identifier():
+    """py3langid's model (shipped with the package, loaded once, never restricted in place)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE)
+
+
+def text_script(sample: str) -> tuple[str, tuple[str, ...]] | None:
+    """The non-Latin script most of ``sample``'s letters are written in, with its languages; None
+    for a Latin-script text (or one with too few letters of another script to tell)."""
+    if not _ANY_SCRIPT.search(sample):
         return None
-    counts = {}
-    frequency = Counter(words)
-    for code, stop in _STOPWORDS.items():
-        if candidates and code not in candidates:
-            continue
-        counts[code] = sum(frequency[w] for w in set(stop))  # = how many of the words are stop words
-    best = max(counts, key=counts.get) if counts else None
-    return best if best and counts[best] >= 3 else None
+    letters = max(1, sum(map(str.isalpha, sample)))
+    counts = [(len(regex.findall(sample)), name, codes) for name, regex, codes in _SCRIPTS]
+    kana = counts[4][0]
+    if kana > 5 and counts[5][0]:  # Japanese mixes kana into its kanji
+        counts[4] = (kana + counts[5][0], "kana", ("ja",))
+    n, name, codes = max(counts, key=lambda c: c[0])
+    if n > 20 or n >= 0.3 * letters:
+        return name, codes
+    return None
+
+
+def detect_language(text: str, candidates: tuple[str, ...] | None = None) -> str | None:
+    """The language of ``text`` (ISO 639-1), by py3langid's model, among ``candidates`` when given.
+
+    Guards around the model: the script the text is written in (a Thai, Lao, Khmer, Korean or
+    Japanese text is that language, and a language of another script is never the answer), and
+    the letters only Vietnamese uses among the Latin-script languages. Too few letters: None.
+    (The URL's language segment, stronger than both, is read by the caller: see
+    crawler.extraction.page.TextArticle.page_language.)"""
+    sample = text[:5000]
+    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
+        return None
+    script = text_script(sample)
+    if script is None:
+        if vietnamese_ratio(sample) >= 0.04 and (not candidates or "vi" in candidates):
+            return "vi"
+        allowed = lambda code: code not in _NON_LATIN  # noqa: E731
+    else:
+        codes = script[1]
+        if len(codes) == 1:
+            return codes[0]
+        allowed = codes.__contains__
+    ranked = [code for code, _ in _identifier().rank(sample) if allowed(code)]
+    if candidates:
+        wanted = [code for code in ranked if code in candidates]
+        return wanted[0] if wanted else (ranked[0] if script else None)
+    return ranked[0] if ranked else None
 
 
 def word_count(text: str) -> int:
@@ -140,8 +169,17 @@ def looks_like_name(text: str, max_words: int = 5) -> bool:
 
 
 def split_authors(text: str) -> list[str]:
+    """Names of a byline: split at commas, "và"/"and", and a dash between names, spaced or not
+    ("Kim Chung-Tuấn Anh": a hyphen joining two names of two words or more, which no one name has)."""
     parts = re.split(r"\s*(?:,|;|&|\s-\s|\s–\s|\bvà\b|\band\b)\s*", text.strip())
-    return [p.strip() for p in parts if p.strip()]
+    out = []
+    for part in (p.strip() for p in parts if p.strip()):
+        halves = re.split(r"(?<=\w)[-–](?=\w)", part)
+        if len(halves) == 2 and all(len(h.split()) >= 2 and looks_like_name(h) for h in halves):
+            out += [h.strip() for h in halves]
+        else:
+            out.append(part)
+    return out
 
 
 def paragraphs(text: str) -> list[str]:
@@ -159,12 +197,27 @@ _PHOTO_CREDIT = re.compile(
     r"[(\[]\s*(?:" + "|".join(map(re.escape, _PHOTO_WORDS)) + r")\s*[:：]\s*[^()\[\]]{1,80}[)\]]\s*\.?$",
     re.IGNORECASE,
 )
+#: the same credit without brackets, closing the caption after a sentence end or a dash:
+#: "… überreicht Blumen – Foto: Tran Tuyen", "… tháng 12/1920. Ảnh tư liệu/TTXVN." [real corpus]
+_TRAILING_WORDS = (
+    "ảnh", "ảnh tư liệu", "ảnh minh họa", "ảnh minh hoạ", "photo", "photos", "foto", "fotos", "bild", "bilder",
+    "image", "gambar", "credit", "kuva", "zdjęcie", "фото",
+)
+_TRAILING_CREDIT = re.compile(
+    r"(?:^|[.!?…”\")]\s+|\s[-–—]\s*)(?:" + "|".join(map(re.escape, sorted(_TRAILING_WORDS, key=len, reverse=True)))
+    + r")\s*(?:[:：]\s*|/\s*)(?P<who>[^.!?:;()\[\]]{1,60}?)\s*\.?$",
+    re.IGNORECASE,
+)
 _ALT_NUMBERED = re.compile(r"\s-\s(?:Ảnh|Photo|Foto|Image|Gambar)\s*\d+\.?$", re.IGNORECASE)
 
 
 def is_photo_caption(line: str) -> bool:
-    """``… (Ảnh: Tuấn Anh)``, ``… (Photo : Van Vu)``, ``… (Foto: X)``: an image caption."""
-    return bool(_PHOTO_CREDIT.search(line))
+    """``… (Ảnh: Tuấn Anh)``, ``… (Photo : Van Vu)``, ``… (Foto: X)``, ``… – Foto: Tran Tuyen``,
+    ``… Ảnh tư liệu/TTXVN.``: an image caption (the credit a short name, the line no long paragraph)."""
+    if _PHOTO_CREDIT.search(line):
+        return True
+    m = _TRAILING_CREDIT.search(line)
+    return bool(m) and word_count(m["who"]) <= 6 and word_count(line) <= 80
 
 
 def is_numbered_alt(line: str) -> bool:
@@ -184,3 +237,63 @@ def strip_table_pipes(line: str) -> tuple[str, bool]:
     if s.endswith(" |") or s.startswith("| "):
         return s.strip("| ").strip(), True
     return s, False
+
+
+# --- what a page store adds around a page's text ------------------------------------------
+
+#: the store's capture-month prefix glued before the first line: " date 2021-09 Title…"
+_STORE_DATE_PREFIX = re.compile(r"\A\s*date\s+\d{4}-\d{2}(?:-\d{2})?\s+")
+#: a markdown image without alt or address, with the table cell it sat in: "![]() |"
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+#: an ad slot's placeholder, in whatever language the page was translated to: "[ad_2]",
+#: "[anuncio_2]", "[annonse_2]", "[iklan_2]" -- one bracketed word and a number, alone on its line
+AD_PLACEHOLDER_RE = re.compile(r"^\s*\[[^\W\d_]+(?:[ _-][^\W\d_]+)?[_ -]?\d+\]\s*$")
+
+
+_ALNUM = re.compile(r"[^\W_]")
+
+
+def strip_store_artefacts(text: str) -> str:
+    """The page's text without what the store added: its capture-month prefix, markdown image
+    stubs (a line left with only the image's table pipes goes), ad placeholders, and lines
+    without a letter or digit (table pipes, a mobile page's icon bar)."""
+    text = _STORE_DATE_PREFIX.sub("", text, count=1)
+    out = []
+    for line in text.split("\n"):
+        if _MARKDOWN_IMAGE.search(line):
+            line = _MARKDOWN_IMAGE.sub("", line)
+            if not line.strip(" |\t"):
+                continue
+        if AD_PLACEHOLDER_RE.match(line) or (line.strip() and not _ALNUM.search(line)):
+            continue  # an ad slot; a line of pipes or of icons only ("☰", "", "🏠 ›")
+        out.append(line)
+    return "\n".join(out)
+
+
+# --- image alt texts a text dump keeps ------------------------------------------------------
+
+#: an image's file name left as its alt text: "3-4023.jpg"
+_IMAGE_FILE_RE = re.compile(r"^[^\s/]+\.(?:jpe?g|png|gif|webp|bmp|svg)$", re.IGNORECASE)
+#: a line of lowercase ASCII words only: an alt text made from the article's slug ("ha tinh luon chu
+#: trong hoat dong ngoai giao …"); Vietnamese prose is never written without its diacritics
+_ASCII_WORDS_RE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+){3,}$")
+
+
+def ascii_fold(text: str) -> str:
+    """Lowercase ASCII words of ``text``: "Hà Tĩnh luôn chú trọng…" -> "ha tinh luon chu trong…"."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def is_image_file_name(line: str) -> bool:
+    return bool(_IMAGE_FILE_RE.match(line.strip()))
+
+
+def is_slug_alt(line: str, title: str | None, language: str | None) -> bool:
+    """An alt text made from the slug: the title folded to ASCII, or on a Vietnamese page any line
+    of lowercase ASCII words."""
+    line = line.strip()
+    if not _ASCII_WORDS_RE.match(line):
+        return False
+    return language == "vi" or (bool(title) and line == ascii_fold(title))

@@ -15,12 +15,10 @@ from crawler.extraction.text import (
     split_authors,
     word_count,
 )
-from crawler.extraction.urls import canonicalize as default_canonicalize
 from spiders.baohatinh.rules import (
     ARTICLE_URL_RE,
     BYLINE_LABEL_RE,
     END_LABELS,
-    HOME,
     HOME_CRUMBS,
     LABELLED_LINK_RE,
     LANGUAGES,
@@ -32,6 +30,7 @@ from spiders.baohatinh.rules import (
     SITE,
     SITE_NAMES,
     VISIBLE_DATE_RE,
+    canonical_url,
     is_credit_caption,
     is_link_headline,
 )
@@ -73,15 +72,7 @@ class BaohatinhArticle(HtmlArticle):
     visible_date_res = (VISIBLE_DATE_RE,)
     date_layers = ("jsonld", "meta", "time", "visible")
 
-    @classmethod
-    def canonicalize(cls, url: str) -> str:
-        """``https://baohatinh.vn/<path>`` for articles (``https://daihoidang.baohatinh.vn/<path>`` on the
-        event subdomain): no www, no query (tracking), no fragment."""
-        if ARTICLE_URL_RE.match(url):
-            parts = urlsplit(url)
-            host = (parts.hostname or "").removeprefix("www.")
-            return (HOME if host == "baohatinh.vn" else f"https://{host}") + parts.path
-        return default_canonicalize(url)
+    canonicalize = staticmethod(canonical_url)
 
     def to_item(self):
         """A page of a media section (``/tv/``, ``/emagazine/``...) is not an article, even when a

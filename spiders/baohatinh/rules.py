@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from crawler.extraction.text import (
     word_count,
 )
+from crawler.extraction.urls import canonicalize as default_canonicalize
 
 SITE = "baohatinh.vn"
 LANGUAGES = ("vi",)
 HOME = "https://baohatinh.vn"
+#: the site's hosts (subdomains included: daihoidang.baohatinh.vn, the event site)
+HOSTS = ("baohatinh.vn",)
+#: tag and listing pages: ``/<slug>-tag<ID>.html`` (main host and daihoidang.), ``/tag/…`` [real corpus]
+LISTING_URL_RE = re.compile(r"-tag\d+\.html?(?:[?#].*)?$|/tags?/[^/]+/?(?:[?#].*)?$", re.IGNORECASE)
 #: "(Baohatinh.vn) - " at the start of the sapo
 LEAD_PREFIX_RE = re.compile(r"^\(\s*Baohatinh(?:\.vn)?\s*\)\s*[-–—:]?\s*", re.IGNORECASE)
-#: the labels that start the related-articles block after the body
+#: the labels that start the related-articles block after the body (the old site's sidebar
+#: "Video mới" included [real corpus])
 END_LABELS = frozenset({"đọc thêm", "tin liên quan", "bài liên quan", "xem thêm", "tin cùng chuyên mục",
-                        "cùng chuyên mục", "tin khác"})
+                        "cùng chuyên mục", "tin khác", "video mới", "tin mới", "tin nổi bật"})
+#: the topic box under the old site's article: "Chủ đề Hội nhập Quốc tế" [real corpus]
+TOPIC_LABEL_RE = re.compile(r"^Chủ đề\s+\S[^.!?:]{0,60}$")
+#: a section's name printed above the title of an old-site page ("Emagazine") [real corpus]
+SECTION_LABELS = frozenset({"emagazine", "e-magazine", "longform", "megastory", "infographic", "video",
+                            "podcast", "multimedia", "ảnh", "phóng sự ảnh"})
 #: an inline related link written as one paragraph: "Xem thêm: <headline of another article>"
 LABELLED_LINK_RE = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|tin cùng chuyên mục)"
                               r"\s*[:：>»]+\s*(?P<rest>\S.*)$",
@@ -25,6 +37,10 @@ LABELLED_LINK_RE = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài l
 CLOSING_LABELS = frozenset({"đọc thêm", "tin cùng chuyên mục", "cùng chuyên mục", "tin khác"})
 DATE_LINE_RE = re.compile(r"^(?:(?:Thứ\s+\w+|Chủ\s+nhật),?\s*)?\d{1,2}/\d{1,2}/\d{4}(?:\s*[-|,]?\s*\d{1,2}:\d{2})?"
                            r"(?:\s*\(GMT[+-]\d+\))?$", re.IGNORECASE)
+#: the mobile (AMP) page's byline box: the name, then the time and the day on one line
+#: ("Bảo Chi 17:05 | 05/08/2020") [#17]
+BYLINE_TIME_RE = re.compile(r"^(?P<name>[^\d|:/]{2,60}?)\s*[|•·,–-]?\s*(?P<when>\d{1,2}:\d{2}\s*[|•·,–-]?\s*\d{1,2}/\d{1,2}/\d{4}"
+                            r"|\d{1,2}/\d{1,2}/\d{4}\s*[|•·,–-]?\s*\d{1,2}:\d{2})$")
 #: a caption's photo credit without parentheses at its end: "… tại buổi tiếp. Ảnh: Ngọc Loan",
 #: "Ảnh: Thu Hà" on its own line; the credit is a short name, never a clause
 _TRAILING_CREDIT_RE = re.compile(
@@ -32,13 +48,6 @@ _TRAILING_CREDIT_RE = re.compile(
     r"\s*(?P<who>[^.!?:;]{1,60})$", re.IGNORECASE)
 #: a body paragraph that opens with an adverbial clause ("Dịp này, …", "Tại buổi làm việc, …")
 CLAUSE_OPENING_RE = re.compile(r"^(?:\S+\s+){0,3}\S+,")
-#: a news dateline sits in the opening words of its paragraph ("Sáng 18/12, …",
-#: "Trong khuôn khổ chuyến thăm, chiều 18/12, …"); a date deep in a sentence is an event's
-DATELINE_REACH = 60
-#: a full date before this year in running text is history, not the article's date (the
-#: site's web archive starts in the 2000s)
-MIN_TEXT_YEAR = 2005
-YEAR_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 def is_credit_caption(line: str) -> bool:
@@ -82,3 +91,13 @@ OTHER_ARTICLE = ("contains(@class,'related') or contains(@class,'story') or self
                   " or self::nav or (self::header and not(.//h1))")
 #: boxes whose breadcrumb-like links are another article's (a trail may sit in a ``<nav>``)
 NOT_THIS_TRAIL = "contains(@class,'related') or contains(@class,'story') or self::footer or self::aside"
+
+
+def canonical_url(url: str) -> str:
+    """``https://baohatinh.vn/<path>`` for articles (``https://daihoidang.baohatinh.vn/<path>`` on the
+    event subdomain): no www, no query (tracking), no fragment."""
+    if ARTICLE_URL_RE.match(url):
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+        return (HOME if host == "baohatinh.vn" else f"https://{host}") + parts.path
+    return default_canonicalize(url)

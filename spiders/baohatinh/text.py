@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from crawler.extraction.dates import find_text_date
 from crawler.extraction.page import PAREN_TAIL_RE
 from crawler.extraction.text import (
     is_running_text,
@@ -16,18 +15,21 @@ from crawler.extraction.text import (
 )
 from crawler.extraction.text_page import TextArticle
 from spiders.baohatinh.rules import (
+    BYLINE_TIME_RE,
     CAPTION_MAX_WORDS,
     CLAUSE_OPENING_RE,
     CLOSING_LABELS,
     DATE_LINE_RE,
-    DATELINE_REACH,
     END_LABELS,
+    HOSTS,
     LABELLED_LINK_RE,
     LANGUAGES,
     LEAD_PREFIX_RE,
-    MIN_TEXT_YEAR,
+    LISTING_URL_RE,
+    SECTION_LABELS,
     SITE,
-    YEAR_RE,
+    TOPIC_LABEL_RE,
+    canonical_url,
     is_credit_caption,
     is_link_headline,
 )
@@ -47,6 +49,10 @@ def _is_caption_sentence(line: str) -> bool:
 
 class BaohatinhText(TextArticle):
     site = SITE
+    hosts = HOSTS
+    listing_url_re = LISTING_URL_RE
+    #: the page URL's dedup key, by the same rules as the site's HTML pages
+    canonicalize = staticmethod(canonical_url)
     languages = LANGUAGES
 
     @classmethod
@@ -79,20 +85,51 @@ class BaohatinhText(TextArticle):
             return None  # nothing but headlines to the end: the trailing block
         return j
 
+    def _unmarked_head(self) -> tuple[int | None, int, list[str]]:
+        """The sapo's index (or None), where the body starts and the lines above both in a dump
+        without the "(Baohatinh.vn) - " mark
+        (an old-site page, a print page, a dump that starts at the body): a leading date line and
+        section label ("Emagazine") go to the head; a headline-shaped first line is the title
+        (printed twice on an e-magazine page, which has no sapo); the paragraph after a single
+        title is the sapo. A dump that opens on a paragraph starts at the body: no title, no sapo."""
+        lines, head, i = self.lines, [], 0
+        while i < len(lines) and (DATE_LINE_RE.match(lines[i]) or lines[i].casefold() in SECTION_LABELS):
+            head.append(lines[i])
+            i += 1
+        if i < len(lines) and looks_like_headline(lines[i]) and word_count(lines[i]) >= 4:
+            head.append(lines[i])
+            i += 1
+            if i < len(lines) and lines[i] == head[-1]:
+                return None, i + 1, head  # the title twice: the e-magazine layout, no sapo
+            if i + 1 < len(lines) and not looks_like_headline(lines[i]):
+                return i, i + 1, head
+        return None, i, head
+
     @cached_property
     def layout(self) -> dict:
         lines = self.lines
-        sapo = next(i for i, line in enumerate(lines) if LEAD_PREFIX_RE.match(line))
-        head = lines[:sapo]
+        sapo = next((i for i, line in enumerate(lines) if LEAD_PREFIX_RE.match(line)), None)
+        if sapo is None:
+            sapo, start, head = self._unmarked_head()
+        else:
+            start, head = sapo + 1, lines[:sapo]
         day = next((line for line in head if DATE_LINE_RE.match(line)), None)
-        head = [line for line in head if line != day]
+        byline_time = next((m for m in map(BYLINE_TIME_RE.match, head)
+                            if m and looks_like_name(m["name"]) and not DATE_LINE_RE.match(m.string)), None)
+        head = [line for line in head if line != day and line.casefold() not in SECTION_LABELS
+                and not (byline_time and line == byline_time.string)]
+        if byline_time and not day:
+            day = byline_time["when"]
         title = next((line for line in head if looks_like_headline(line)), head[0] if head else None)
         after_title = head[head.index(title) + 1:] if title in head else []
         authors = [a for line in after_title if looks_like_name(line) for a in split_authors(line)]
+        if byline_time and not authors:
+            authors = split_authors(byline_time["name"])
+        lead = LEAD_PREFIX_RE.sub("", lines[sapo]).strip() or None if sapo is not None else None
         body: list[str] = []
-        i = sapo + 1
+        i = start
         while i < len(lines):
-            if lines[i].casefold().strip(" :") in END_LABELS:
+            if lines[i].casefold().strip(" :") in END_LABELS or TOPIC_LABEL_RE.match(lines[i]):
                 resume = self._related_block_end(lines, i, len(lines), title)
                 if resume is None:
                     break
@@ -105,8 +142,7 @@ class BaohatinhText(TextArticle):
         if not authors and name and word_count(name) <= 6 and looks_like_name(name):
             body.pop()
             authors = split_authors(name)
-        return {"title": title, "lead": LEAD_PREFIX_RE.sub("", lines[sapo]).strip() or None,
-                "body": body, "day": day, "authors": authors}
+        return {"title": title, "lead": lead, "body": body, "day": day, "authors": authors}
 
     def clean_body(self, lines: list[str]) -> list[str]:
         """Before the shared rules: a related card inside the body (its headline twice: thumbnail
@@ -138,30 +174,3 @@ class BaohatinhText(TextArticle):
                 continue
             i += 1
         return super().clean_body(kept)
-
-    def date(self):
-        """The date line; else the dateline that opens a paragraph ("Sáng 18/12, …"); else the
-        first date in the story that is not history (a full date before the web era)."""
-        if self.layout.get("day"):
-            return self.layout["day"], "page"
-        paras = (self.body() or "").split("\n\n")
-        fallback = None
-        for para in paras:
-            rest, offset = para, 0
-            while rest:
-                raw = find_text_date(rest, self.page_language)
-                if not raw:
-                    break
-                at = rest.find(raw)
-                digits = re.search(r"\d", raw)
-                pos = offset + max(at, 0) + (digits.start() if digits else 0)
-                years = [int(y) for y in YEAR_RE.findall(raw)]
-                historic = any(y < MIN_TEXT_YEAR for y in years)
-                if not historic:
-                    if pos <= DATELINE_REACH:
-                        return raw, "text"
-                    if fallback is None:
-                        fallback = raw
-                cut = max(at, 0) + len(raw)
-                rest, offset = rest[cut:], offset + cut
-        return (fallback, "text") if fallback else (None, None)

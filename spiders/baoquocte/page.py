@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from crawler.extraction.page import AUTHOR_MAX_WORDS, HtmlArticle
 from crawler.extraction.text import (
@@ -11,13 +10,11 @@ from crawler.extraction.text import (
     normalize_line,
     word_count,
 )
-from crawler.extraction.urls import canonicalize as default_canonicalize
 from spiders.baoquocte.rules import (
     ARTICLE_URL_RE,
     BYLINE_LABEL_RE,
     FOLLOW_ANYWHERE,
     FOLLOW_WIDGET_RE,
-    HOME,
     LANGUAGES,
     LEAD_OWN_TEXT,
     LEAD_PREFIX_RE,
@@ -28,6 +25,7 @@ from spiders.baoquocte.rules import (
     SITE_NAMES,
     TAG_MAX_WORDS,
     VISIBLE_DATE_RE,
+    canonical_url,
 )
 
 
@@ -60,12 +58,7 @@ class BaoquocteArticle(HtmlArticle):
     visible_date_res = (VISIBLE_DATE_RE, MONTH_DATE_RE)
     date_layers = ("jsonld", "meta", "visible", "time")
 
-    @classmethod
-    def canonicalize(cls, url: str) -> str:
-        """``https://baoquocte.vn/<path>`` for articles: no www, no query (``?rt=``, tracking), no fragment."""
-        if ARTICLE_URL_RE.match(url):
-            return HOME + urlsplit(url).path
-        return default_canonicalize(url)
+    canonicalize = staticmethod(canonical_url)
 
     def extract_lead(self) -> str | None:
         """The sapo's own text (not the widgets nested in it), without the ``TGVN.`` prefix; else

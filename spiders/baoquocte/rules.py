@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
+
+from crawler.extraction.urls import canonicalize as default_canonicalize
 
 SITE = "baoquocte.vn"
 LANGUAGES = ("vi", "en")
 HOME = "https://baoquocte.vn"
-LEAD_PREFIX_RE = re.compile(r"^(?:TGVN|TG&VN|WVR)\s*[.:\-–]\s*")
+#: the site's hosts (en.baoquocte.vn, the English edition, is a subdomain)
+HOSTS = ("baoquocte.vn",)
+LEAD_PREFIX_RE = re.compile(r"^(?:TGVN|TG&VN|WVR|Baoquocte\.vn)\s*[.:\-–]\s*")
 #: the follow-on-Google-News widget; the English edition words it "Follow Baoquocte.vn on"
 FOLLOW_WIDGET_RE = re.compile(r"^(?:Theo dõi|Follow)\s+"
-                              r"(?:Baoquocte\.vn|TG&VN|Báo TG&VN|WVR|(?:the )?World (?:and|&) Vietnam Report)\b",
+                              r"(?:Baoquocte\.vn|TG&VN|TGVN|Báo TG&VN|WVR|(?:the )?World (?:and|&) Vietnam Report)\b",
                               re.IGNORECASE)
 #: the follow widget and whatever follows it, inside a longer text (a sapo that nests the widget)
-FOLLOW_ANYWHERE = re.compile(r"\s*(?:Theo dõi\s+(?:Baoquocte\.vn|TG&VN|Báo TG&VN)|Follow\s+Baoquocte\.vn\s+on)\b.*$",
+FOLLOW_ANYWHERE = re.compile(r"\s*(?:Theo dõi\s+(?:Baoquocte\.vn|TG&VN|TGVN|Báo TG&VN)|Follow\s+Baoquocte\.vn\s+on)\b.*$",
                               re.IGNORECASE | re.DOTALL)
 DATE_LINE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 #: the English edition's date line may name the month ("December 04, 2023 | 20:15", "4 December 2023")
@@ -45,11 +50,14 @@ HASHTAG_RE = re.compile(r"^#\s*(?P<tag>[^#\s][^#]{0,80}?)\s*$")
 #: link text -- the same headline twice on one line ("Title Title")
 DOUBLED_RE = re.compile(r"^(?P<t>.{8,}?)\s+(?P=t)\s*$")
 #: the old layout's related item: the article slug folded to ASCII words, then the headline
-SLUG_ALT_RE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+){2,} (?=[^\W\d_a-z])")
+SLUG_ALT_RE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+){2,} (?=[^\W\d_a-z]|[“\"'«(])")
+#: the old layout's placeholder alt of a related item: "tin nhap 20160813085511 <headline>" [real corpus]
+PLACEHOLDER_ALT_RE = re.compile(r"^tin nhap \d{8,14}\b", re.IGNORECASE)
+#: a role or honorific before the byline's name ("Đại sứ Vũ Khoan", "TS. Lê Hồng Hiệp") [real corpus]
+HONORIFIC_RE = re.compile(r"^(?:Đại sứ|Nguyên Đại sứ|Nhà báo|Luật sư|Tiến sĩ|Thạc sĩ"
+                          r"|(?:PGS|GS)\.?\s*,?\s*TS\.?|TS\.?|ThS\.?|GS\.?|PGS\.?)\s+(?=\S)")
 #: vietnam.vn's source line ("Báo Quốc TếBáo Quốc Tế23/12/2023"): a republication, not this site's page
 REPUBLISHED_SOURCE_RE = re.compile(r"^(?P<name>\D{2,80}?)(?P=name)\s*\d{1,2}/\d{1,2}/\d{4}$")
-#: a line of lowercase ASCII words only: the old layout's alt text (the slug's words); Vietnamese prose has diacritics
-ASCII_ALT_RE = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+){3,}$")
 #: article pages: ``/<slug>-<ID>.html`` [C]
 ARTICLE_URL_RE = re.compile(r"^https?://(?:www\.)?baoquocte\.vn/(?:[\w-]+/)*[\w-]+-\d+\.html(?:[?#].*)?$")
 #: "dd/mm/yyyy" somewhere in a short text (both date forms carry it)
@@ -65,3 +73,10 @@ LEAD_OWN_TEXT = ("./text() | ./*[not(self::div or self::table or self::ul or sel
                   " or self::script or self::style or self::figure or self::img)]//text()")
 #: a tag is a short phrase; a longer link text in the tag box is something else
 TAG_MAX_WORDS = 8
+
+
+def canonical_url(url: str) -> str:
+    """``https://baoquocte.vn/<path>`` for articles: no www, no query (``?rt=``, tracking), no fragment."""
+    if ARTICLE_URL_RE.match(url):
+        return HOME + urlsplit(url).path
+    return default_canonicalize(url)

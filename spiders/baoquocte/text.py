@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cached_property
 
-from crawler.extraction.dates import find_text_date
 from crawler.extraction.labels import (
     PLATFORM_HEADER,  # the platform that republishes TG&VN articles
 )
@@ -22,7 +20,6 @@ from crawler.extraction.text import (
 )
 from crawler.extraction.text_page import TextArticle
 from spiders.baoquocte.rules import (
-    ASCII_ALT_RE,
     DATE_BOX_EDGES,
     DATE_LINE_RE,
     DOUBLED_RE,
@@ -31,22 +28,20 @@ from spiders.baoquocte.rules import (
     FOLLOW_WIDGET_RE,
     FOOTER_RE,
     HASHTAG_RE,
+    HONORIFIC_RE,
+    HOSTS,
     LANGUAGES,
     LEAD_PREFIX_RE,
     MONTH_DATE_RE,
     OWN_NAME_RE,
+    PLACEHOLDER_ALT_RE,
     RELATED_LABELS,
     REPUBLISHED_SOURCE_RE,
     SITE,
     SITE_NAMES,
     SLUG_ALT_RE,
+    canonical_url,
 )
-
-
-def _ascii_fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
 def _is_footer(line: str) -> bool:
@@ -54,7 +49,12 @@ def _is_footer(line: str) -> bool:
 
 
 def _is_related_item(line: str) -> bool:
-    return bool(DOUBLED_RE.match(line) or SLUG_ALT_RE.match(line))
+    return bool(DOUBLED_RE.match(line) or SLUG_ALT_RE.match(line) or PLACEHOLDER_ALT_RE.match(line))
+
+
+def _headline_shaped(line: str) -> bool:
+    """A headline: no closing full stop -- a question mark allowed ("…, quan hệ Trung Quốc-Australia sẽ khác?")."""
+    return looks_like_headline(line) or (line.rstrip().endswith("?") and looks_like_headline(line.rstrip(" ?")))
 
 
 def _same_start(a: str, b: str, words: int = 5) -> bool:
@@ -66,6 +66,9 @@ def _same_start(a: str, b: str, words: int = 5) -> bool:
 
 class BaoquocteText(TextArticle):
     site = SITE
+    hosts = HOSTS
+    #: the page URL's dedup key, by the same rules as the site's HTML pages
+    canonicalize = staticmethod(canonical_url)
     languages = LANGUAGES
     related_labels = RELATED_LABELS
 
@@ -111,10 +114,12 @@ class BaoquocteText(TextArticle):
         # "Thu Trang/TTXVN": the name before the slash (the agency after it), as on the HTML page
         # "Thu Trang (thực hiện)", "Minh Anh (tổng hợp)": the note in brackets is not the name
         byline = PAREN_TAIL_RE.sub("", rest[0].split("/")[0]).strip() if rest else ""
+        byline = HONORIFIC_RE.sub("", byline)
         authors = split_authors(byline) if byline and looks_like_name(byline) else []
         body_start = sapo + 1
         if body_start < len(lines) and lines[body_start] == day:
             body_start += 1
+        body_start += self._lead_image_lines(lines[sapo], lines[body_start:body_start + 3])
         end = next((i for i in range(body_start, len(lines))
                     if lines[i].casefold().strip(" :") in END_LABELS or _is_footer(lines[i])), len(lines))
         body = [line for line in lines[body_start:end] if line != day]
@@ -123,6 +128,28 @@ class BaoquocteText(TextArticle):
         return {"title": title, "lead": LEAD_PREFIX_RE.sub("", lines[sapo]).strip() or None, "body": body,
                 "day": day.strip(DATE_BOX_EDGES) if day else None, "authors": authors, "tags": tags,
                 "section": self._breadcrumb(title, kicker)}
+
+    def _lead_image_lines(self, sapo: str, after: list[str]) -> int:
+        """How many of the lines ``after`` the sapo are its image's alt and caption: the short lines
+        the dump glues under the sapo (no blank line between) before the story's first paragraph,
+        which a blank line sets apart. Not a question (an interview's first one), never all of
+        ``after`` when the dump has no blank lines to tell blocks apart."""
+        blocks = [[normalize_line(x) for x in b.split("\n") if x.strip()] for b in re.split(r"\n\s*\n", self.text)]
+        blocks = [[x for x in b if x and not FOLLOW_WIDGET_RE.match(x)] for b in blocks]
+        block = next((b for b in blocks if sapo in b), None)
+        if block is None or len(blocks) < 3:
+            return 0
+        glued = block[block.index(sapo) + 1:]
+        n = 0
+        for line in after:
+            if n >= len(glued) or line != glued[n] or word_count(line) >= 40 or line.rstrip().endswith("?"):
+                break
+            n += 1
+        return n
+
+    def is_alt(self, line: str) -> bool:
+        """Also the old layout's placeholder alt alone on its line ("tin nhap 20160813085511")."""
+        return super().is_alt(line) or bool(PLACEHOLDER_ALT_RE.fullmatch(line.strip()))
 
     def _breadcrumb(self, title: str | None, kicker: list[str]) -> str | None:
         """The breadcrumb: a block of one to three short lines (blank-line separated) right above
@@ -147,34 +174,29 @@ class BaoquocteText(TextArticle):
     def tags(self) -> list[str]:
         return list(dict.fromkeys(self.layout.get("tags") or []))
 
-    def date(self):
-        """The date line; else the first date of the story; else one in the sapo ("Ngày 22/12, tại ...")."""
-        raw, source = super().date()
-        if raw is None and self.lead():
-            raw = find_text_date(self.lead(), self.page_language)
-            source = "text" if raw else None
-        return raw, source
-
     @staticmethod
     def _pick_title(head: list[str], after: list[str]) -> str | None:
         """The headline among the lines above the sapo (breadcrumb, kicker, title, byline, the
         byline's title line): the one the lead image repeats as its alt text; else the headline
         the byline follows; else the last headline-shaped line."""
         # the masthead ("The World and Vietnam Report") is repeated by the footer, never the headline
-        shaped = [line for line in head if looks_like_headline(line) and word_count(line) > 3 and not _is_footer(line)]
+        shaped = [line for line in head if _headline_shaped(line) and word_count(line) > 3 and not _is_footer(line)]
         later = set(after[:80])
         for line in shaped:
             if line in later:
                 return line
         # the byline sits right above the date/sapo (at most its title line after it): a name-shaped
         # line higher up is a menu or breadcrumb entry ("Khoa học - Công nghệ", "Người Việt")
+        def byline(line: str) -> bool:  # "Vũ Khoan", "Đại sứ Vũ Khoan"
+            name = HONORIFIC_RE.sub("", line)
+            return looks_like_name(name) and word_count(name) <= 5
+
         for i in range(max(0, len(head) - 3), len(head) - 1):
             line = head[i]
-            if line in shaped and looks_like_name(head[i + 1]) and word_count(head[i + 1]) <= 5 \
-                    and not looks_like_name(line):
+            if line in shaped and byline(head[i + 1]) and not looks_like_name(line):
                 return line
         # a headline right after a byline is the byline's title line ("Nguyên Phó Thủ tướng ...")
-        plain = [line for i, line in enumerate(head) if line in shaped and not (i and looks_like_name(head[i - 1]))]
+        plain = [line for i, line in enumerate(head) if line in shaped and not (i and byline(head[i - 1]))]
         return (plain or shaped or head or [None])[-1]
 
     def clean_body(self, lines: list[str]) -> list[str]:
@@ -194,9 +216,6 @@ class BaoquocteText(TextArticle):
                         i += 1
                 while i < len(lines) and _is_related_item(lines[i]):
                     i += 1
-                continue
-            if ASCII_ALT_RE.match(line) and (self.page_language == "vi" or line == _ascii_fold(self.title() or "")):
-                i += 1  # the old layout's image alt: the headline folded to lowercase ASCII
                 continue
             if i + 1 < len(lines) and is_photo_caption(lines[i + 1]) and not is_photo_caption(line) \
                     and _same_start(line, lines[i + 1]):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cached_property
-from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
@@ -15,7 +14,6 @@ from crawler.extraction.text import (
     is_vietnamese,
     normalize_line,
 )
-from crawler.extraction.urls import canonicalize as default_canonicalize
 from spiders.cantho.rules import (
     BACK_LINKS,
     BLOCK_XPATH,
@@ -23,10 +21,9 @@ from spiders.cantho.rules import (
     IMAGE_ALT,
     LANGUAGES,
     METADATA_DATE_RE,
-    NOISE_PARAMS,
     SITE,
     UI_LINES,
-    article_key,
+    canonical_url,
     is_image_caption,
     split_byline,
 )
@@ -71,18 +68,7 @@ class CanthoArticle(HtmlArticle):
                         ".asset-links", ".taglib-asset-links", ".portlet-title", ".portlet-topper",
                         ".taglib-page-iterator", ".lfr-pagination")
 
-    @classmethod
-    def canonicalize(cls, url: str) -> str:
-        """Articles: ``http://<host><section>/-/asset_publisher/<instance>/content/<url-title>``
-        whatever the form, locale, session or redirect; other URLs: the default rules minus Liferay noise."""
-        if not url.startswith(("http://", "https://")):
-            return url
-        key = article_key(url)
-        host = (urlsplit(url).hostname or "").lower()
-        if key:
-            page, instance, title = key
-            return f"http://{host}{quote(page)}/-/asset_publisher/{quote(instance)}/content/{quote(title, safe='/')}"
-        return default_canonicalize(url, drop_params=NOISE_PARAMS)
+    canonicalize = staticmethod(canonical_url)
 
     @cached_property
     def _back_link(self):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from crawler.extraction.dates import find_text_date
 from crawler.extraction.text import (
@@ -11,10 +11,15 @@ from crawler.extraction.text import (
     split_authors,
     word_count,
 )
+from crawler.extraction.urls import canonicalize as default_canonicalize
 
 SITE = "songoaivu.cantho.gov.vn"
+#: the portal's hosts (1cua.songoaivu.cantho.gov.vn is a subdomain)
+HOSTS = ("songoaivu.cantho.gov.vn",)
 LANGUAGES = ("en", "vi")
-PORTLET_TITLES = frozenset({"can tho foreign affairs news", "tin đối ngoại cần thơ"})
+#: the titles of the news portlets: the city's foreign-affairs news and the older "Foreign News"
+#: section (``/tin-doi-ngoai``) [real corpus]
+PORTLET_TITLES = frozenset({"can tho foreign affairs news", "tin đối ngoại cần thơ", "foreign news", "tin đối ngoại"})
 #: UI strings of the portal around the article (casefolded)
 UI_LINES = frozenset({"link", "useful information", "thông tin hữu ích", "no records", "không có dữ liệu",
                       "« back", "« quay lại", "«back", "back", "quay lại"} | PORTLET_TITLES)
@@ -27,7 +32,8 @@ FOOTER_LINES = frozenset({"photos", "hình ảnh", "ads", "quảng cáo", "hit c
 #: the same footer lines, strictly (the HTML body never ends on a cut: these are only dropped)
 FOOTER_LINE_RE = re.compile(r"^(?:©|Copyright\b|Address\s*:|Địa chỉ\s*:|Tel\s*[:.]|Điện thoại\s*:|Fax\s*:|Email\s*:"
                             r"|Hit Counter$|Online\s*:?\s*\d*$|Total\s*:?\s*[\d.,]*$)", re.IGNORECASE)
-CAPTION_MAX_WORDS = 50
+#: a real caption under the representative image runs to 53 words [real corpus]
+CAPTION_MAX_WORDS = 60
 #: Liferay's publish-date metadata as this site renders it (``dd/mm/yyyy``, optionally a time),
 #: in a listing item or in the full-content view's ``div.asset-metadata``
 METADATA_DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2})?")
@@ -136,3 +142,16 @@ def listing_page_number(url: str) -> int | None:
 
 #: the blocks a caption paragraph can be
 BLOCK_XPATH = "self::p or self::div or self::td or self::li or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
+
+
+def canonical_url(url: str) -> str:
+    """Articles: ``http://<host><section>/-/asset_publisher/<instance>/content/<url-title>``
+    whatever the form, locale, session or redirect; other URLs: the default rules minus Liferay noise."""
+    if not url.startswith(("http://", "https://")):
+        return url
+    key = article_key(url)
+    host = (urlsplit(url).hostname or "").lower()
+    if key:
+        page, instance, title = key
+        return f"http://{host}{quote(page)}/-/asset_publisher/{quote(instance)}/content/{quote(title, safe='/')}"
+    return default_canonicalize(url, drop_params=NOISE_PARAMS)

@@ -8,11 +8,13 @@ from crawler.extraction.text_page import TextArticle
 from spiders.cantho.rules import (
     FOOTER_LINE_RE,
     FOOTER_LINES,
+    HOSTS,
     IMAGE_ALT,
     LANGUAGES,
     PORTLET_TITLES,
     SITE,
     UI_LINES,
+    canonical_url,
     is_image_caption,
     split_byline,
 )
@@ -26,6 +28,9 @@ def _is_footer(line: str) -> bool:
 
 class CanthoText(TextArticle):
     site = SITE
+    hosts = HOSTS
+    #: the page URL's dedup key, by the same rules as the site's HTML pages
+    canonicalize = staticmethod(canonical_url)
     languages = LANGUAGES
 
     @classmethod

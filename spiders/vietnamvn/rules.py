@@ -7,6 +7,7 @@ import re
 from lxml import etree
 
 from crawler.extraction import layers
+from crawler.extraction.dates import find_text_date
 from crawler.extraction.labels import PLATFORM_HEADER
 from crawler.extraction.text import (
     is_photo_caption,
@@ -15,8 +16,22 @@ from crawler.extraction.text import (
 )
 
 SITE = "vietnam.vn"
-LANGUAGES = ("vi", "en", "fr", "nl", "id", "de", "es", "ru", "zh", "ja", "ko", "th", "lo", "km", "hi", "pt", "it")
+#: every language the platform publishes, by the code of its URL segment (``/<code>/<slug>``; Vietnamese
+#: has none); the first is the default. The real corpus shows ar, de, en, id, ja, km, lo, nl, no, pt,
+#: ru, th and uk; the language switcher also lists the others [real corpus, C]
+LANGUAGES = ("vi", "en", "fr", "de", "es", "it", "pt", "nl", "id", "sv", "no", "hu", "ar", "ru", "uk", "zh", "ja",
+             "ko", "th", "lo", "km", "hi")
 HEADER = PLATFORM_HEADER
+#: the platform's hosts: www., the bare host and its editions (thongtin., vjs.) [real corpus]
+HOSTS = ("vietnam.vn",)
+#: the language segment that opens a page path ("/de/…"); a path without one is Vietnamese
+URL_LANGUAGE_RE = re.compile(r"^/([a-z]{2})(?:/|$)")
+
+
+def url_language(path: str) -> str:
+    """The language a vietnam.vn page path names: its ``/<lang>/`` segment, else Vietnamese."""
+    m = URL_LANGUAGE_RE.match(path)
+    return m.group(1) if m and m.group(1) in LANGUAGES else "vi"
 #: the localized label of the link to the original article (casefolded)
 SOURCE_LABELS = frozenset({
     "source", "nguồn", "bron", "sumber", "fuente", "quelle", "fonte", "источник", "출처", "ソース",
@@ -96,7 +111,8 @@ _SENTENCE_END = (".", "…", "...", "!", "?", "。", "！", "？", "．")
 _CREDIT_WORDS = (
     "ảnh", "photo", "photos", "foto", "fotos", "image", "source", "nguồn", "bron", "sumber", "quelle", "fuente",
     "fonte", "credit", "gambar", "фото", "источник", "图", "图片", "圖片", "照片", "图源", "来源", "來源", "写真",
-    "画像", "出典", "사진", "출처", "ภาพ", "ที่มา", "ຮູບ", "ຮູບພາບ", "រូបថត", "រូបភាព", "फोटो", "चित्र", "स्रोत",
+    "画像", "出典", "사진", "출처", "ภาพ", "ภาพถ่าย", "ที่มา", "المصدر", "الصورة", "صورة", "ຮູບ", "ຮູບພາບ",
+    "រូបថត", "រូបភាព", "फोटो", "चित्र", "स्रोत",
 )
 _CREDIT_RE = re.compile(
     r"[(\[（【]\s*(?:" + "|".join(map(re.escape, _CREDIT_WORDS)) + r")\s*[:：]\s*[^()\[\]（）【】]{1,80}[)\]）】]\s*[.。]?$",
@@ -114,8 +130,65 @@ def headline_like(text: str, max_words: int = 40) -> bool:
     return 0 < words(text) <= max_words and not text.rstrip().endswith(_SENTENCE_END)
 
 
+#: a table cell's paragraph: the text a copied image table holds next to its photo ("… |")
+CELL_RE = re.compile(r"(?:^\|\s.*|\s\|)$")
+#: a dateline opens its paragraph: within this many characters
+DATELINE_REACH = 20
+#: a caption is shorter than this many words (a paragraph in a cell is longer) [real corpus]
+CELL_CAPTION_MAX_WORDS = 40
+#: a one-sentence line of a no-space script shorter than this many characters is an image caption
+#: between paragraphs ("会議に出席したトゥエンクアン省の指導者と代表者たち。") [real corpus]
+SHORT_SENTENCE_CHARS = 45
+
+
+#: a caption the translation left uncredited: at most this many words when glued above its
+#: paragraph, at most SHORT_CAPTION_WORDS when it stands alone between two paragraphs twice its
+#: length [real corpus: "Delegation of Lai Chau province attended the Forum."]
+CAPTION_MAX_WORDS = 40
+SHORT_CAPTION_WORDS = 25
+#: a sentence end followed by the next sentence
+_NEXT_SENTENCE_RE = re.compile(r"[.!?…。！？]\s*[\"”»’)]?\s+\S")
+
+
+def is_one_sentence(line: str) -> bool:
+    """One sentence closed by a full stop (no sentence inside it ends and another begins)."""
+    text = line.strip()
+    return text.endswith((".", "。")) and not _NEXT_SENTENCE_RE.search(text[:-1])
+
+
+def is_cell_paragraph(line: str, language: str | None = None) -> bool:
+    """A paragraph left in the table cell of a copied image ("… |"): longer than any caption, or
+    opening on the story's dateline ("3月18日午前、…", "Sáng 18/12, …"), which no caption does."""
+    if not CELL_RE.search(line.strip()):
+        return False
+    if words(line) >= CELL_CAPTION_MAX_WORDS:
+        return True
+    raw = find_text_date(line, language or "vi")
+    return bool(raw) and line.find(raw) <= DATELINE_REACH
+
+
+def is_cell_caption(line: str, language: str | None = None) -> bool:
+    """The caption cell of a copied image table, with only its closing pipe left ("… term. |")."""
+    return bool(CELL_RE.search(line.strip())) and not is_cell_paragraph(line, language)
+
+
+def no_space_script(text: str) -> bool:
+    """Mostly written in a script without spaces between words (Thai, Lao, Khmer, kana, CJK)."""
+    letters = sum(map(str.isalpha, text)) or 1
+    return len(_NO_SPACE_SCRIPT.findall(text)) >= 0.5 * letters
+
+
+def is_one_sentence_caption(line: str) -> bool:
+    """A short line of one sentence in a no-space script: an image caption between paragraphs."""
+    text = line.strip()
+    inner = text.rstrip("".join(_SENTENCE_END))
+    return len(text) < SHORT_SENTENCE_CHARS and not any(end in inner for end in ("。", "！", "？"))
+
+
 def is_credit_caption(line: str) -> bool:
-    """An image caption ending in its photo credit, in any of the platform's scripts."""
+    """An image caption ending in its photo credit, in any of the platform's scripts (the table
+    cell's pipes a copied caption keeps stripped first: "… (ภาพถ่าย: NVCC) |")."""
+    line = line.strip().strip("|").strip()
     return is_photo_caption(line) or bool(_CREDIT_RE.search(line))
 
 

@@ -56,7 +56,8 @@ class VietnamvnSpider(SiteSpider):
 
     Arguments (besides ``since``/``until``/``scope``, see spiders.base):
 
-    * ``languages=vi,en,fr,nl,id`` -- the language versions to fetch for each slug.
+    * ``languages=vi,en,fr,nl,id`` -- the language versions to fetch for each slug (any of
+      spiders.vietnamvn.rules.LANGUAGES, or ``all`` for every one of them).
 
     An incremental run reads the daily sitemaps of its catch-up window (from where the site's
     coverage ends to today, see spiders.base); a past day of the window that the index does not
@@ -85,6 +86,8 @@ class VietnamvnSpider(SiteSpider):
     def __init__(self, *args, languages: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         wanted = [code.strip().lower() for code in (languages or "").split(",") if code.strip()]
+        if "all" in wanted:
+            wanted = [code for code in wanted if code != "all"] + list(LANGUAGES)
         unknown = [code for code in wanted if code not in LANGUAGES]
         if unknown:
             raise ValueError(f"-a languages: unknown language(s) {', '.join(unknown)}; known: {', '.join(LANGUAGES)}")
