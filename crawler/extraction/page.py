@@ -22,6 +22,13 @@ from functools import cached_property
 from parsel import Selector
 
 from crawler.extraction import layers
+from crawler.extraction.limits import (  # noqa: F401 -- AUTHOR_MAX_WORDS: sites read it here too
+    AUTHOR_MAX_WORDS,
+    BYLINE_MAX_WORDS,
+    DATE_TEXT_MAX_CHARS,
+    LEAD_BLOCK_MIN_WORDS,
+    LINK_TEXT_MIN_WORDS,
+)
 from crawler.extraction.text import (
     detect_language,
     looks_like_name,
@@ -35,15 +42,6 @@ from crawler.items import ArticleItem, new_item
 
 logger = logging.getLogger(__name__)
 
-#: a link text this long may be a headline (menu links are shorter)
-LINK_TEXT_MIN_WORDS = 4
-#: a block opening with the sapo prefix must be this long to be the sapo, not a label
-LEAD_BLOCK_MIN_WORDS = 8
-#: the most words of a byline paragraph, and of one author's name
-BYLINE_MAX_WORDS = 5
-AUTHOR_MAX_WORDS = 6
-#: a visible date is a short text ("10:00 | 08/11/2020"), never a sentence
-DATE_TEXT_MAX_CHARS = 80
 #: dd/mm/yyyy or ISO, as the Vietnamese CMSs show dates
 NUMERIC_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}")
 #: the element right after the headline whose class holds a word ({0}), outside other articles ({1})

@@ -9,6 +9,9 @@ import hashlib
 import re
 import unicodedata
 
+from crawler.extraction.labels import PHOTO_LABELS, SOURCE_LABELS
+from crawler.extraction.limits import CREDIT_LINE_MAX_WORDS, CREDIT_NAME_MAX_WORDS
+
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _SPACES_TO_FOLD = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]|  ")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -189,10 +192,7 @@ def paragraphs(text: str) -> list[str]:
 
 # --- line shapes that mean "not article text", in any language ---------------------------
 
-_PHOTO_WORDS = (
-    "ảnh", "nguồn", "photo", "photos", "foto", "fotos", "source", "bron", "sumber", "quelle",
-    "fuente", "fonte", "credit", "图", "사진", "写真", "ภาพ",
-)
+_PHOTO_WORDS = tuple(sorted(PHOTO_LABELS | SOURCE_LABELS))
 _PHOTO_CREDIT = re.compile(
     r"[(\[]\s*(?:" + "|".join(map(re.escape, _PHOTO_WORDS)) + r")\s*[:：]\s*[^()\[\]]{1,80}[)\]]\s*\.?$",
     re.IGNORECASE,
@@ -217,7 +217,7 @@ def is_photo_caption(line: str) -> bool:
     if _PHOTO_CREDIT.search(line):
         return True
     m = _TRAILING_CREDIT.search(line)
-    return bool(m) and word_count(m["who"]) <= 6 and word_count(line) <= 80
+    return bool(m) and word_count(m["who"]) <= CREDIT_NAME_MAX_WORDS and word_count(line) <= CREDIT_LINE_MAX_WORDS
 
 
 def is_numbered_alt(line: str) -> bool:

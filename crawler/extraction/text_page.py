@@ -11,6 +11,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from crawler.extraction.dates import find_text_date, text_gives_year
+from crawler.extraction.limits import HEADLINE_MAX_WORDS
 from crawler.extraction.page import BasePage, NotAnArticle
 from crawler.extraction.text import (
     detect_language,
@@ -223,7 +224,7 @@ class TextArticle(BasePage):
             if self.is_caption(line):
                 after_image = False
                 continue
-            if after_image and self.is_short_headline(line, 30) and not is_running_text(line):
+            if after_image and self.is_short_headline(line, HEADLINE_MAX_WORDS) and not is_running_text(line):
                 after_image = False
                 continue
             line, after_image = strip_table_pipes(line)

@@ -8,6 +8,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from crawler.extraction.layers import safe_urljoin
+from crawler.extraction.limits import CAPTION_MAX_WORDS
 from crawler.extraction.page import HtmlArticle, NotAnArticle
 from crawler.extraction.text import (
     is_photo_caption,
@@ -18,6 +19,7 @@ from crawler.extraction.text import (
 from spiders.baohatinh.rules import (
     ARTICLE_URL_RE,
     BYLINE_LABEL_RE,
+    CAPTION_LINE_MAX_WORDS,
     END_LABELS,
     HOME_CRUMBS,
     LABELLED_LINK_RE,
@@ -115,7 +117,7 @@ class BaohatinhArticle(HtmlArticle):
                     break  # the related-articles block that closes the body
                 skip_next = True  # an inline "Xem thêm: <link>"
                 continue
-            if (is_photo_caption(para) or PHOTO_CREDIT_RE.match(para)) and word_count(para) <= 40:
+            if (is_photo_caption(para) or PHOTO_CREDIT_RE.match(para)) and word_count(para) <= CAPTION_MAX_WORDS:
                 continue
             if is_credit_caption(para) or para in captions:  # "… tại buổi tiếp. Ảnh: Ngọc Loan"
                 continue
@@ -149,7 +151,7 @@ class BaohatinhArticle(HtmlArticle):
                 continue
             text = normalize_line(" ".join(nxt.css("::text").getall()))
             emphasized = normalize_line(" ".join(nxt.xpath(".//em//text() | .//i//text()").getall()))
-            if text and word_count(text) <= 60 and (text == emphasized or is_credit_caption(text)):
+            if text and word_count(text) <= CAPTION_LINE_MAX_WORDS and (text == emphasized or is_credit_caption(text)):
                 src = img.attrib.get("data-src") or img.attrib.get("data-original") or img.attrib.get("src") or ""
                 captions[safe_urljoin(self.response, src.strip())] = text
         return captions

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from crawler.extraction.labels import READ_ALSO_VI, READ_MORE_VI, RELATED_VI, SAME_SECTION_VI
+from crawler.extraction.limits import CREDIT_NAME_MAX_WORDS, HEADLINE_MAX_WORDS
 from crawler.extraction.text import (
     word_count,
 )
@@ -21,20 +23,19 @@ LISTING_URL_RE = re.compile(r"-tag\d+\.html?(?:[?#].*)?$|/tags?/[^/]+/?(?:[?#].*
 LEAD_PREFIX_RE = re.compile(r"^\(\s*Baohatinh(?:\.vn)?\s*\)\s*[-–—:]?\s*", re.IGNORECASE)
 #: the labels that start the related-articles block after the body (the old site's sidebar
 #: "Video mới" included [real corpus])
-END_LABELS = frozenset({"đọc thêm", "tin liên quan", "bài liên quan", "xem thêm", "tin cùng chuyên mục",
-                        "cùng chuyên mục", "tin khác", "video mới", "tin mới", "tin nổi bật"})
+END_LABELS = READ_MORE_VI | RELATED_VI | SAME_SECTION_VI | frozenset({"video mới", "tin mới", "tin nổi bật"})
 #: the topic box under the old site's article: "Chủ đề Hội nhập Quốc tế" [real corpus]
 TOPIC_LABEL_RE = re.compile(r"^Chủ đề\s+\S[^.!?:]{0,60}$")
 #: a section's name printed above the title of an old-site page ("Emagazine") [real corpus]
 SECTION_LABELS = frozenset({"emagazine", "e-magazine", "longform", "megastory", "infographic", "video",
                             "podcast", "multimedia", "ảnh", "phóng sự ảnh"})
 #: an inline related link written as one paragraph: "Xem thêm: <headline of another article>"
-LABELLED_LINK_RE = re.compile(r"^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|tin cùng chuyên mục)"
+LABELLED_LINK_RE = re.compile("^(?:" + "|".join(sorted(READ_MORE_VI | RELATED_VI | SAME_SECTION_VI)) + ")"
                               r"\s*[:：>»]+\s*(?P<rest>\S.*)$",
                                re.IGNORECASE)
 #: the labels of the block of related cards that closes the page (never an inline box when no
 #: other label follows them): "Đọc thêm" in the real dumps
-CLOSING_LABELS = frozenset({"đọc thêm", "tin cùng chuyên mục", "cùng chuyên mục", "tin khác"})
+CLOSING_LABELS = SAME_SECTION_VI | {READ_ALSO_VI}
 DATE_LINE_RE = re.compile(r"^(?:(?:Thứ\s+\w+|Chủ\s+nhật),?\s*)?\d{1,2}/\d{1,2}/\d{4}(?:\s*[-|,]?\s*\d{1,2}:\d{2})?"
                            r"(?:\s*\(GMT[+-]\d+\))?$", re.IGNORECASE)
 #: the mobile (AMP) page's byline box: the name, then the time and the day on one line
@@ -53,7 +54,7 @@ CLAUSE_OPENING_RE = re.compile(r"^(?:\S+\s+){0,3}\S+,")
 def is_credit_caption(line: str) -> bool:
     """A caption that ends with (or is only) an unparenthesized photo credit."""
     m = _TRAILING_CREDIT_RE.search(line)
-    return bool(m) and word_count(m["who"]) <= 6 and word_count(line) <= 60
+    return bool(m) and word_count(m["who"]) <= CREDIT_NAME_MAX_WORDS and word_count(line) <= CAPTION_LINE_MAX_WORDS
 
 
 #: the longest caption sentence, in words (Vietnamese words are syllables: "Đồng chí Nguyễn Hồng Lĩnh -
@@ -63,7 +64,7 @@ CAPTION_MAX_WORDS = 40
 
 def is_link_headline(text: str) -> bool:
     """The headline of a linked article: short, not a sentence (a question mark is allowed)."""
-    return 0 < word_count(text) <= 30 and not text.rstrip().endswith((".", "…"))
+    return 0 < word_count(text) <= HEADLINE_MAX_WORDS and not text.rstrip().endswith((".", "…"))
 
 
 #: the media sections: their pages (video players, e-magazine layouts) are not articles [C]
@@ -101,3 +102,7 @@ def canonical_url(url: str) -> str:
         host = (parts.hostname or "").removeprefix("www.")
         return (HOME if host == "baohatinh.vn" else f"https://{host}") + parts.path
     return default_canonicalize(url)
+
+
+#: a caption paragraph (with its photo credit) on this site runs up to this many words
+CAPTION_LINE_MAX_WORDS = 60

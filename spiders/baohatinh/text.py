@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from crawler.extraction.limits import AUTHOR_MAX_WORDS, HEADLINE_MAX_WORDS
 from crawler.extraction.page import PAREN_TAIL_RE
 from crawler.extraction.text import (
     is_running_text,
@@ -78,7 +79,7 @@ class BaohatinhText(TextArticle):
         while j < stop and j <= start + 4:
             if j + 1 < stop and lines[j] == lines[j + 1]:
                 return None  # cards: "Title", "Title", summary...
-            if not looks_like_headline(lines[j], 30):
+            if not looks_like_headline(lines[j], HEADLINE_MAX_WORDS):
                 break
             j += 1
         if j == start + 1 or j >= stop:
@@ -139,7 +140,7 @@ class BaohatinhText(TextArticle):
             i += 1
         # a trailing byline, possibly with a note after the name ("Thu Hà (thực hiện)", "Minh Anh (tổng hợp)")
         name = PAREN_TAIL_RE.sub("", body[-1]) if body else ""
-        if not authors and name and word_count(name) <= 6 and looks_like_name(name):
+        if not authors and name and word_count(name) <= AUTHOR_MAX_WORDS and looks_like_name(name):
             body.pop()
             authors = split_authors(name)
         return {"title": title, "lead": lead, "body": body, "day": day, "authors": authors}
@@ -154,7 +155,7 @@ class BaohatinhText(TextArticle):
         while i < len(lines):
             line = lines[i]
             if (i + 1 < len(lines) and lines[i + 1] == line and line != title
-                    and looks_like_headline(line, 30)):
+                    and looks_like_headline(line, HEADLINE_MAX_WORDS)):
                 i += 2
                 continue
             if is_credit_caption(line):

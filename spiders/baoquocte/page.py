@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.extraction.limits import CAPTION_MAX_WORDS
 from crawler.extraction.page import AUTHOR_MAX_WORDS, HtmlArticle
 from crawler.extraction.text import (
     is_photo_caption,
@@ -92,7 +93,7 @@ class BaoquocteArticle(HtmlArticle):
             if (para in (title, lead) or FOLLOW_WIDGET_RE.match(para) or self.is_other_article_link(para)
                     or (lead and LEAD_PREFIX_RE.match(para) and LEAD_PREFIX_RE.sub("", para).strip() == lead)):
                 continue
-            if is_photo_caption(para) and word_count(para) <= 40:
+            if is_photo_caption(para) and word_count(para) <= CAPTION_MAX_WORDS:
                 continue
             out.append(para)
         return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from crawler.extraction.labels import RELATED_LABELS, SAME_SECTION_VI  # noqa: F401 -- the site's rules
 from crawler.extraction.urls import canonicalize as default_canonicalize
 
 SITE = "baoquocte.vn"
@@ -28,12 +29,12 @@ MONTH_DATE_RE = re.compile(rf"\b(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{
                            re.IGNORECASE)
 #: separators a date box puts around its date ("23/12/2023 09:15 |")
 DATE_BOX_EDGES = " |•·-–"
-RELATED_LABELS = frozenset({"tin liên quan", "bài liên quan", "related news", "related articles", "xem thêm",
-                            "read more", "see more"})
-END_LABELS = frozenset({"tin cùng chuyên mục", "bài viết cùng chuyên mục", "cùng chuyên mục", "tin bài liên quan",
-                        "tin khác", "tin bài khác", "bình luận", "gửi bình luận", "ý kiến bạn đọc", "tin mới nhất",
-                        "đọc nhiều", "other news", "more news", "most read", "comments", "your comment",
-                        "same category", "in the same category", "latest news", "most viewed"})
+#: labels of the blocks after the article (other articles, comments)
+END_LABELS = SAME_SECTION_VI | frozenset({
+    "bài viết cùng chuyên mục", "bình luận", "comments", "gửi bình luận", "in the same category",
+    "latest news", "more news", "most read", "most viewed", "other news", "same category", "tin bài khác",
+    "tin bài liên quan", "tin mới nhất", "your comment", "ý kiến bạn đọc", "đọc nhiều",
+})
 #: footer lines: the text after them is never the article (copyright, publisher, licence)
 #: (short lines only, see _is_footer)
 FOOTER_RE = re.compile(r"^(?:©\s*(?:\d{4}\s*)?(?:bản quyền|báo|tg&vn|thế giới|the world|world and vietnam|baoquocte|copyright)"

@@ -8,6 +8,7 @@ from functools import cached_property
 from crawler.extraction.labels import (
     PLATFORM_HEADER,  # the platform that republishes TG&VN articles
 )
+from crawler.extraction.limits import BYLINE_MAX_WORDS, CAPTION_MAX_WORDS, HEADLINE_MAX_WORDS
 from crawler.extraction.page import PAREN_TAIL_RE, ParseError
 from crawler.extraction.text import (
     ends_sentence,
@@ -142,7 +143,7 @@ class BaoquocteText(TextArticle):
         glued = block[block.index(sapo) + 1:]
         n = 0
         for line in after:
-            if n >= len(glued) or line != glued[n] or word_count(line) >= 40 or line.rstrip().endswith("?"):
+            if n >= len(glued) or line != glued[n] or word_count(line) >= CAPTION_MAX_WORDS or line.rstrip().endswith("?"):
                 break
             n += 1
         return n
@@ -189,7 +190,7 @@ class BaoquocteText(TextArticle):
         # line higher up is a menu or breadcrumb entry ("Khoa học - Công nghệ", "Người Việt")
         def byline(line: str) -> bool:  # "Vũ Khoan", "Đại sứ Vũ Khoan"
             name = HONORIFIC_RE.sub("", line)
-            return looks_like_name(name) and word_count(name) <= 5
+            return looks_like_name(name) and word_count(name) <= BYLINE_MAX_WORDS
 
         for i in range(max(0, len(head) - 3), len(head) - 1):
             line = head[i]
@@ -211,7 +212,7 @@ class BaoquocteText(TextArticle):
                 if i < len(lines) and not _is_related_item(lines[i]) and looks_like_headline(lines[i]):
                     # plain items: the headline-shaped lines up to the next paragraph
                     i += 1
-                    while (i < len(lines) and looks_like_headline(lines[i], 30) and not ends_sentence(lines[i])
+                    while (i < len(lines) and looks_like_headline(lines[i], HEADLINE_MAX_WORDS) and not ends_sentence(lines[i])
                            and not is_photo_caption(lines[i])):
                         i += 1
                 while i < len(lines) and _is_related_item(lines[i]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from crawler.extraction import layers
+from crawler.extraction.limits import HEADLINE_MAX_WORDS
 from crawler.extraction.text import (
     normalize_line,
 )
@@ -105,7 +106,7 @@ def is_caption_block(el) -> bool:
         return False
     if is_credit_caption(text):
         return True
-    if words(text) > 30:
+    if words(text) > HEADLINE_MAX_WORDS:  # a caption is headline-short
         return False
     style = (el.get("style") or "").replace(" ", "").lower()
     italic = [c for c in el if tag_of(c) in ("em", "i", "small")]

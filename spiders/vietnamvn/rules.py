@@ -8,7 +8,7 @@ from lxml import etree
 
 from crawler.extraction import layers
 from crawler.extraction.dates import find_text_date
-from crawler.extraction.labels import PLATFORM_HEADER
+from crawler.extraction.labels import AD_LABELS, PLATFORM_HEADER, RELATED_LABELS, SOURCE_LABELS  # noqa: F401 -- the site's rules
 from crawler.extraction.text import (
     is_photo_caption,
     looks_like_name,
@@ -32,11 +32,6 @@ def url_language(path: str) -> str:
     """The language a vietnam.vn page path names: its ``/<lang>/`` segment, else Vietnamese."""
     m = URL_LANGUAGE_RE.match(path)
     return m.group(1) if m and m.group(1) in LANGUAGES else "vi"
-#: the localized label of the link to the original article (casefolded)
-SOURCE_LABELS = frozenset({
-    "source", "nguồn", "bron", "sumber", "fuente", "quelle", "fonte", "источник", "출처", "ソース",
-    "出典", "来源", "來源", "ที่มา", "ແຫຼ່ງທີ່ມາ", "ប្រភព", "स्रोत", "origine", "kilde", "källa", "źródło",
-})
 #: the comment counter that closes the article ("Comment (0)", "Reactie (0)", "Komentar (0)" ...)
 #: (a word is letters plus the combining vowel signs of Thai, Lao, Khmer, Myanmar and the Indic
 #: scripts, which are not word characters for ``re``: "ความคิดเห็น (0)", "टिप्पणी (0)")
@@ -67,25 +62,6 @@ def source_line_name(name: str) -> str | None:
     return name.strip(" -|·•,:") or None
 
 
-RELATED_LABELS = frozenset({
-    "tin liên quan", "related news", "related", "nouvelles connexes", "articles connexes",
-    "gerelateerd nieuws", "gerelateerde nieuws", "berita terkait", "verwandte nachrichten",
-    "noticias relacionadas", "notícias relacionadas", "notizie correlate", "похожие новости",
-    # the papers' "read also" boxes ("Đọc thêm" on baohatinh.vn), kept or machine-translated
-    "đọc thêm", "xem thêm", "read more", "read also", "see also", "lire aussi", "à lire aussi", "lire plus",
-    "lees ook", "lees meer", "baca juga", "baca selengkapnya", "lesen sie auch", "mehr lesen", "weiterlesen",
-    "lea también", "leer más", "leia também", "leia mais", "leggi anche",
-    # the platform's other languages (machine-translated "Related news" / "Read more")
-    "tin tức liên quan", "bài liên quan", "artikel terkait", "связанные новости", "похожие статьи",
-    "читайте также", "相关新闻", "相關新聞", "相关文章", "相关阅读", "関連ニュース", "関連記事", "関連情報",
-    "관련 뉴스", "관련뉴스", "관련 기사", "관련기사", "ข่าวที่เกี่ยวข้อง", "ข่าวเกี่ยวข้อง", "संबंधित समाचार",
-    "ຂ່າວທີ່ກ່ຽວຂ້ອງ", "ព័ត៌មានពាក់ព័ន្ធ", "verwandte news",
-})
-#: the label of an ad slot, alone on its line: never article text
-AD_LABELS = frozenset({
-    "advertisement", "advertising", "ads", "quảng cáo", "publicité", "advertentie", "iklan", "anzeige",
-    "werbung", "publicidad", "publicidade", "pubblicità", "реклама", "광고", "广告", "広告", "โฆษณา",
-})
 #: a class token naming an ad slot ("banner-ads", "ads_inline", "ad-slot", "adsbygoogle") or a
 #: caption holder ("PhotoCMS_Caption", "img-caption"), whatever its case: class names are unknown [?]
 AD_CLASS_RE = re.compile(r"^(?:ads?|adv|advert\w*|adsbygoogle|(?:ads?|adv)[-_].+|.+[-_](?:ads?|adv))$", re.IGNORECASE)
