@@ -82,7 +82,24 @@ CREATE TABLE IF NOT EXISTS scope_drops (
     tagger_version TEXT NOT NULL,
     dropped_at     TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS runs (
+    run_id        TEXT PRIMARY KEY,
+    spider        TEXT NOT NULL,
+    site          TEXT,
+    arguments     TEXT NOT NULL,
+    started_at    TEXT,
+    finished_at   TEXT,
+    finish_reason TEXT,
+    counts        TEXT NOT NULL,
+    verdict       TEXT NOT NULL,
+    monitors      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_spider ON runs (spider, finished_at);
 """
+
+
+class NoArchive(Exception):
+    """A path that holds no readable archive (read-only commands refuse it, never create one)."""
 
 
 def partition_for(site: str, published_at: str | None) -> str:
@@ -150,6 +167,28 @@ class Archive:
             conn.close()
             raise
         return conn
+
+    @classmethod
+    def open_readonly(cls, directory: str | os.PathLike) -> Archive:
+        """The archive under ``directory`` opened read-only (SQLite ``mode=ro``): nothing is
+        created, recovered or written. :class:`NoArchive` when it holds no readable archive."""
+        self = cls.__new__(cls)
+        self.dir = Path(directory)
+        self.db_path = self.dir / "archive.sqlite3"
+        self._pending, self.run_id, self.readonly = [], None, True
+        if not self.db_path.is_file():
+            raise NoArchive(f"no archive at {self.dir} ({self.db_path.name} missing; set -s ARCHIVE_DIR=...)")
+        conn = sqlite3.connect(f"{self.db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise NoArchive(f"{self.db_path} is not a readable archive: {exc}") from None
+        if "articles" not in tables:
+            conn.close()
+            raise NoArchive(f"{self.db_path} holds no archive (no articles table)")
+        self.conn, self.tables = conn, tables
+        return self
 
     @classmethod
     def for_crawler(cls, crawler) -> Archive:
@@ -336,6 +375,39 @@ class Archive:
         except ValueError:
             return None
 
+    # --- runs and their monitors' verdicts ---------------------------------------------
+    def record_run(self, run: dict) -> None:
+        """One finished crawl: ``run_id``, ``spider``, ``site``, ``arguments`` (dict), ``started_at``,
+        ``finished_at``, ``finish_reason``, ``counts`` (dict), ``verdict`` ("pass" | "fail") and
+        ``monitors`` (``{name: {"status", "reason"}}``)."""
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO runs (run_id, spider, site, arguments, started_at, finished_at,"
+                         " finish_reason, counts, verdict, monitors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (run["run_id"], run["spider"], run.get("site"), json.dumps(run.get("arguments") or {}),
+                          run.get("started_at"), run.get("finished_at"), run.get("finish_reason"),
+                          json.dumps(run.get("counts") or {}), run["verdict"], json.dumps(run.get("monitors") or {})))
+
+    def runs(self, spider: str | None = None, limit: int | None = None) -> list[dict]:
+        """Recorded runs, newest first (of one spider); [] for an archive older than the runs table."""
+        if getattr(self, "readonly", False) and "runs" not in self.tables:
+            return []
+        query, args = "SELECT run_id, spider, site, arguments, started_at, finished_at, finish_reason, counts," \
+                      " verdict, monitors FROM runs", []
+        if spider:
+            query, args = query + " WHERE spider=?", [spider]
+        query += " ORDER BY finished_at DESC, run_id DESC"
+        if limit:
+            query += f" LIMIT {int(limit)}"
+        keys = ("run_id", "spider", "site", "arguments", "started_at", "finished_at", "finish_reason", "counts",
+                "verdict", "monitors")
+        out = []
+        for row in self.conn.execute(query, args):
+            run = dict(zip(keys, row))
+            for key in ("arguments", "counts", "monitors"):
+                run[key] = json.loads(run[key] or "{}")
+            out.append(run)
+        return out
+
     # --- crash recovery ---------------------------------------------------------------
     def recover(self) -> int:
         """Cut partial JSON lines and append the lines of rows committed but not yet written."""
@@ -366,6 +438,9 @@ class Archive:
         return repaired
 
     def close(self) -> None:
+        if getattr(self, "readonly", False):
+            self.conn.close()
+            return
         try:
             self.flush()
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
