@@ -5,6 +5,13 @@ from __future__ import annotations
 import re
 
 SITE = "baoquocte.vn"
+#: the year the site began publishing online -- inferred, not confirmed:
+#: Báo Thế giới & Việt Nam online (baoquocte.vn, formerly baotgvn.com.vn) from about 2010 [I];
+#: a backfill starting before it is warned about
+FIRST_PUBLICATION_YEAR = 2010
+#: health monitor (crawler.ops.monitors, ``fields``): the least share of a run's items with each field
+#: (``time``: a date with its time) -- a byline (article-member) and a date with its time (format_time) on nearly every article
+FIELD_COVERAGE = {"title": 0.95, "body": 1.0, "published_at": 0.95, "time": 0.9, "authors": 0.9}
 LANGUAGES = ("vi", "en")
 HOME = "https://baoquocte.vn"
 LEAD_PREFIX_RE = re.compile(r"^(?:TGVN|TG&VN|WVR)\s*[.:\-–]\s*")

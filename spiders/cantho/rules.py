@@ -13,6 +13,13 @@ from crawler.extraction.text import (
 )
 
 SITE = "songoaivu.cantho.gov.vn"
+#: the year the site began publishing online -- inferred, not confirmed:
+#: the Can Tho Department of External Relations' Liferay portal from about 2015 [I];
+#: a backfill starting before it is warned about
+FIRST_PUBLICATION_YEAR = 2015
+#: health monitor (crawler.ops.monitors, ``fields``): the least share of a run's items with each field
+#: (``time``: a date with its time) -- dates from the listing or the story, without a time; bylines on some articles
+FIELD_COVERAGE = {"title": 0.95, "body": 1.0, "published_at": 0.9}
 LANGUAGES = ("en", "vi")
 PORTLET_TITLES = frozenset({"can tho foreign affairs news", "tin đối ngoại cần thơ"})
 #: UI strings of the portal around the article (casefolded)
