@@ -445,8 +445,10 @@ class HtmlArticle(BasePage):
             return value, "page"
         discovered = self.discovery_date()
         value = layers.text_date(self.body() or "", self.language() or self.languages[0])
-        # a day and month without a year read from the story loses to what discovery saw
-        if value and (YEAR_RE.search(value) or not discovered[0]):
+        # a date in the story is often an event's ("from 18 to 23/12/2023"): a listing card's or a feed's
+        # date (the publication day) wins over it, a sitemap lastmod (the last change) over a day and
+        # month without a year
+        if value and not (discovered[1] == "listing" or (discovered[0] and not YEAR_RE.search(value))):
             return value, "text"
         value = layers.url_date(self.url)
         if value:
