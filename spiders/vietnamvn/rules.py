@@ -20,8 +20,9 @@ SITE = "vietnam.vn"
 #: a backfill starting before it is warned about
 FIRST_PUBLICATION_YEAR = 2023
 #: health monitor (crawler.ops.monitors, ``fields``): the least share of a run's items with each field
-#: (``time``: a date with its time) -- the source line's day without a time; bylines and sapos only now and then
-FIELD_COVERAGE = {"title": 0.95, "body": 1.0, "published_at": 0.95}
+#: (``time``: a date with its time) -- the source line's day without a time; bylines and sapos only now and then;
+#: titles on ~90% of the items of the synthetic recordings of its many layouts (bench/synth.py), hence 80%
+FIELD_COVERAGE = {"title": 0.8, "body": 1.0, "published_at": 0.95}
 LANGUAGES = ("vi", "en", "fr", "nl", "id", "de", "es", "ru", "zh", "ja", "ko", "th", "lo", "km", "hi", "pt", "it")
 HEADER = PLATFORM_HEADER
 #: the localized label of the link to the original article (casefolded)
