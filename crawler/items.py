@@ -41,6 +41,9 @@ class ArticleItem:
     fetched_at: str | None = None  # UTC time of fetch, ISO 8601
     fingerprint: str | None = None  # hash of normalized title + body
     foreign_affairs: bool | None = None  # True / False / None (unsure, kept; or not judged), crawler.extraction.topic.judge
+    discovery_date: str | None = None  # the date discovery showed (listing card, feed pubDate, sitemap lastmod)
+    #: which layer produced each field: structured, site, fallback, text, url, discovery (crawler.extraction.page)
+    provenance: dict[str, str] = field(default_factory=dict)
 
     # --- mapping conveniences (itemadapter is the interface every component uses) -----------
     def __getitem__(self, name: str):

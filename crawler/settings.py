@@ -8,7 +8,8 @@ COMMANDS_MODULE = "crawler.commands"
 # --- identity and politeness --------------------------------------------------------------
 #: who to contact about this crawler; sent in the User-Agent
 CONTACT = "vnfa-crawler maintainers <vnfa-crawler@users.noreply.github.com>"
-USER_AGENT = f"vnfa-crawler/0.1 (+research archive of Vietnamese foreign-affairs news; contact: {CONTACT})"
+#: USER_AGENT is built from CONTACT when the crawl starts (crawler.ops.addon), so -s CONTACT=... reaches it
+ADDONS = {"crawler.ops.addon.ContactUserAgent": 0}
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -34,6 +35,31 @@ REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+#: a dropped item is logged as its URL and reason, a duplicate at DEBUG (never the whole item)
+LOG_FORMATTER = "crawler.ops.logformatter.QuietDropFormatter"
+
+# --- health monitors (crawler.ops.monitors, spidermon), enabled for the site spiders ------------
+EXTENSIONS = {
+    "crawler.ops.monitors.ItemFieldCounter": 400,
+    # after CoreStats (0): the monitors read the finish reason
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
+}
+SPIDERMON_ENABLED = False  # site spiders turn it on (spiders.base.SiteSpider.update_settings)
+#: ratios are judged from this many pages/items on
+MONITOR_MIN_ITEMS = 3
+#: article pages read / articles discovery queued (those the seen-store skipped aside)
+MONITOR_ITEMS_MIN_SHARE = 0.9
+#: most pages on which one field may come from a fallback layer (generic, URL, discovery)
+MONITOR_FALLBACK_MAX_SHARE = 0.5
+#: parse errors + failed fields / article pages
+MONITOR_ERROR_MAX_SHARE = 0.1
+#: items whose page date is more than 3 days from the discovery date
+MONITOR_DISAGREE_MAX_SHARE = 0.2
+#: spidermon actions run when a monitor fails, e.g.
+#: ["spidermon.contrib.actions.email.smtp.SendSmtpEmail",
+#:  "spidermon.contrib.actions.slack.notifiers.SendSlackMessageSpiderFinished"]
+#: (each configured by its SPIDERMON_* settings); none by default
+MONITOR_FAILED_ACTIONS = []
 
 # --- item pipeline ----------------------------------------------------------------------------
 ITEM_PIPELINES = {

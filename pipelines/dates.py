@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.extraction.dates import parse_date
+from crawler.extraction.dates import VN_TZ, parse_date
 from crawler.items import OutOfRange
 
 logger = logging.getLogger(__name__)
+
+#: a page date this many days or more from the discovery date is counted (pipeline/dates/discovery_disagrees)
+DISAGREE_DAYS = 3
 
 
 class DatesPipeline:
@@ -22,6 +25,10 @@ class DatesPipeline:
     range and is dropped. Items outside a backfill's ``since``..``until`` are dropped
     (:class:`OutOfRange`, not "seen": another range may want them) and counted. An
     incremental run keeps whatever it fetched: its window only steers discovery.
+
+    When discovery saw a date (``discovery_date``: listing card, feed pubDate, sitemap lastmod),
+    a day and month without a year takes its year from it, not from the fetch time, and a page
+    date more than 3 days from it is counted (``pipeline/dates/discovery_disagrees``).
     """
 
     def __init__(self, crawler):
@@ -39,11 +46,27 @@ class DatesPipeline:
             return None, None
         return getattr(spider, "since_date", None), getattr(spider, "until_date", None)
 
+    def _discovery(self, a):
+        """The discovery date (listing card, feed, sitemap), parsed; stored normalized (None if unreadable)."""
+        raw = a.get("discovery_date")
+        if not raw:
+            return None
+        try:
+            parsed = parse_date(raw, a.get("language"))
+        except Exception:
+            parsed = None
+        a["discovery_date"] = parsed.value if parsed else None
+        return parsed
+
     def process_item(self, item):
         a = ItemAdapter(item)
         context = "\n".join(filter(None, (a.get("title"), a.get("lead"), a.get("body"))))
+        discovered = self._discovery(a)
         base = None
-        if a.get("fetched_at"):
+        if discovered is not None:
+            # a day and month without a year takes its year from the discovery date, not from today
+            base = datetime.combine(discovered.day + timedelta(days=1), time(23, 59), VN_TZ)
+        elif a.get("fetched_at"):
             try:
                 base = datetime.fromisoformat(a["fetched_at"])
             except ValueError:
@@ -65,6 +88,10 @@ class DatesPipeline:
             return item
         a["published_at"] = parsed.value
         self.stats.inc_value(f"pipeline/dates/source/{a.get('date_source') or 'unknown'}")
+        if discovered is not None and abs((parsed.day - discovered.day).days) > DISAGREE_DAYS:
+            self.stats.inc_value("pipeline/dates/discovery_disagrees")
+            logger.info("page date %s of %s disagrees with the discovery date %s", parsed.value, a.get("url"),
+                        discovered.value)
         if (since and parsed.day < since) or (until and parsed.day > until):
             self.stats.inc_value("pipeline/dates/dropped/out_of_range")
             raise OutOfRange(f"{a.get('url')} published {parsed.value}, outside {since}..{until}")

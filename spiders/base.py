@@ -28,7 +28,6 @@ from datetime import date, datetime, timedelta, timezone
 import scrapy
 from charset_normalizer import from_bytes
 from lxml import etree
-from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -51,47 +50,11 @@ from twisted.internet.error import (
 
 from crawler.extraction.dates import VN_TZ, parse_date
 from crawler.extraction.layers import safe_urljoin
-from crawler.extraction.page import HtmlArticle, NotAnArticle, ParseError
+from crawler.extraction.page import PROVENANCE_FIELDS, HtmlArticle, NotAnArticle, ParseError
 from crawler.extraction.topic import Tagger
+from crawler.fetching.feeds import feed_entries
 from crawler.storage.archive import Archive
-
-
-def _parse_day(value: str | None, name: str) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"-a {name}={value!r}: expected YYYY-MM-DD") from None
-
-
-def feed_entries(body: bytes) -> list[tuple[str, str | None]]:
-    """``(link, pubDate)`` of each RSS 2.0 ``<item>`` (or Atom ``<entry>``); entities are never resolved."""
-    try:
-        sel = Selector(body=body, type="xml")
-        sel.remove_namespaces()
-    except Exception:
-        return []
-    out = []
-    for item in sel.xpath("//item | //entry"):
-        link = (item.xpath("./link/text()").get() or item.xpath("./link/@href").get()
-                or item.xpath("./guid/text()").get() or "").strip()
-        when = (item.xpath("./pubDate/text()").get() or item.xpath("./published/text()").get()
-                or item.xpath("./updated/text()").get() or item.xpath("./date/text()").get())
-        if link:
-            out.append((link, _rfc822_to_iso(when.strip()) if when else None))
-    return out
-
-
-def _rfc822_to_iso(value: str) -> str:
-    """RSS ``pubDate`` (RFC 822, any offset) as ISO 8601, so its day is read in Hanoi time."""
-    from email.utils import parsedate_to_datetime
-
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return value
-    return parsed.isoformat() if parsed.tzinfo else value
+from spiders.arguments import SpiderArgumentError, parse_day_argument  # noqa: F401 -- SpiderArgumentError: raised by site spiders too
 
 
 class SiteSpider(scrapy.Spider):
@@ -109,12 +72,29 @@ class SiteSpider(scrapy.Spider):
     render_js: bool = False
 
     custom_settings: dict = {}
+    #: the ``-a`` arguments the spider takes, name -> what it means; any other name is refused
+    arguments: dict[str, str] = {
+        "since": "first day of a backfill, YYYY-MM-DD",
+        "until": "last day of a backfill, YYYY-MM-DD (default today)",
+        "scope": "fa (foreign affairs only, default) or all",
+    }
+    #: the year the site began publishing online (rules.py, inferred): a range starting before it is warned about
+    first_year: int | None = None
+    #: discovery's dates are publication dates (listing cards, feed pubDates), not last changes (sitemap
+    #: lastmods): a page date far from them is a warning sign (crawler.ops.monitors, ``dates``)
+    discovery_dates_are_publication: bool = False
+    #: share of the scraped items that must have each field (``time``: a date with its time); from rules.py
+    field_coverage: dict[str, float] = {}
 
     def __init__(self, since: str | None = None, until: str | None = None, scope: str = "fa",
                  rescope_urls=None, **kwargs):
+        unknown = sorted(set(kwargs) - set(self.arguments) - {"name"})
+        if unknown:
+            raise SpiderArgumentError(f"-a {', '.join(unknown)}: unknown argument(s) of {self.name}; "
+                                      f"valid: {', '.join(self.arguments)}")
         super().__init__(**kwargs)
-        self.since_date = _parse_day(since, "since")
-        self.until_date = _parse_day(until, "until")
+        self.since_date = parse_day_argument(since, "since")
+        self.until_date = parse_day_argument(until, "until")
         self.backfill = bool(self.since_date or self.until_date)
         #: ``scrapy rescope``: fetch these recorded off-topic drops again, no discovery
         self.rescope_urls = list(rescope_urls or [])
@@ -124,9 +104,9 @@ class SiteSpider(scrapy.Spider):
             self.until_date = self.until_date or datetime.now(VN_TZ).date()
             self.since_date = self.since_date or self.until_date - timedelta(days=30)
             if self.since_date > self.until_date:
-                raise ValueError(f"since {self.since_date} is after until {self.until_date}")
+                raise SpiderArgumentError(f"-a since={self.since_date} is after until={self.until_date}")
         if scope not in ("fa", "all"):
-            raise ValueError(f"-a scope={scope!r}: expected 'fa' or 'all'")
+            raise SpiderArgumentError(f"-a scope={scope!r}: expected 'fa' or 'all'")
         self.scope = scope
         self.day_counts: Counter[str] = Counter()
         self._queued: set[str] = set()
@@ -135,13 +115,31 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.tagger = Tagger.from_settings(crawler.settings)
+        #: the ``-a`` arguments as given, for the runs table (crawler.ops.monitors)
+        spider.run_arguments = {k: v for k, v in kwargs.items() if k != "rescope_urls"}
         crawler.signals.connect(spider._count_day, signal=signals.item_scraped)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         return spider
 
+    def range_before_site(self) -> str | None:
+        """Why a backfill's range starts before the site existed (None when it does not)."""
+        if self.backfill and self.first_year and self.since_date and self.since_date.year < self.first_year:
+            return (f"-a since={self.since_date} is before {self.site} existed (first publication ~{self.first_year}, "
+                    f"inferred): the days before it will be empty")
+        return None
+
+    def warn_before_first_year(self) -> None:
+        reason = self.range_before_site()
+        if reason:
+            self.logger.warning(reason)
+            self.crawler.stats.set_value("arguments/since_before_site_existed", self.first_year)
+
     @classmethod
     def update_settings(cls, settings):
         super().update_settings(settings)
+        # the health monitors judge site crawls (crawler.ops.monitors); -s SPIDERMON_ENABLED=False turns them off
+        settings.set("SPIDERMON_ENABLED", True, priority="spider")
+        settings.set("SPIDERMON_SPIDER_CLOSE_MONITORS", ["crawler.ops.monitors.SiteHealthSuite"], priority="spider")
         try:
             from crawler.fetching.render import apply_render_settings
         except ImportError:  # rendering support not installed
@@ -155,6 +153,7 @@ class SiteSpider(scrapy.Spider):
             for request in self.rescope_requests():
                 yield request
             return
+        self.warn_before_first_year()
         if not self.backfill:
             self._catch_up_window()
         async for request in self.discover():
@@ -319,6 +318,7 @@ class SiteSpider(scrapy.Spider):
 
     def parse_article(self, response):
         stats = self.crawler.stats
+        stats.inc_value("articles/responses")
         response = self._repair_encoding(response)
         try:
             page = self.article_page(response)
@@ -343,6 +343,9 @@ class SiteSpider(scrapy.Spider):
             return
         for field in page.field_errors:  # a field that failed was left empty; the article goes on
             stats.inc_value(f"parse/field_error/{self.name}/{field}")
+        for field in PROVENANCE_FIELDS:  # which layer produced each field (a drifting layout shows here)
+            stats.inc_value(f"extract/{self.name}/{field}/{item.provenance.get(field, 'none')}")
+        item["discovery_date"] = response.meta.get("listing_date") or response.meta.get("sitemap_date")
         item["fetched_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         # True, False, or None (unsure: archived and flagged, never dropped -- pipelines.scope)
         item["foreign_affairs"] = True if self.foreign_affairs_source else self.tagger.judge(

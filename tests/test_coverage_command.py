@@ -5,7 +5,8 @@ import subprocess
 import sys
 from datetime import date
 
-from crawler.storage.archive import Archive, gaps, merge_ranges
+from crawler.storage.archive import Archive
+from crawler.storage.ledgers import gaps, merge_ranges
 from tests.support import ROOT
 
 

@@ -430,7 +430,9 @@ def hostile_crawl(tmp_path_factory):
 
 def test_hostile_site_crawl_finishes(hostile_crawl):
     proc, stats, urls = hostile_crawl["proc"], hostile_crawl["stats"], hostile_crawl["urls"]
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    # it finishes, and says that it could not reach its window (failed requests): exit 1, one line
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert "vnfa: error: crawl test_mirror_articles failed: monitor(s) failed: window" in proc.stderr
     assert stats["finish_reason"] == "finished"
     assert "Traceback" not in proc.stderr, proc.stderr[proc.stderr.find("Traceback"):][:3000]
     assert not [k for k in stats if k.startswith("parse/crash")]
@@ -547,8 +549,10 @@ def test_real_baoquocte_spider_on_a_flaky_mirror(tmp_path):
     with Mirror(pages) as mirror:
         faults = mirror.inject_random(0.2, seed=7, urls=[u for u in pages if not u.endswith("robots.txt")])
         # as on the day after the cards' October 2026, its window reaching back before them
+        # monitors off: the synthetic pages and cards are no real layout (and pages=1 caps the window);
+        # this is about retries -- the exit status still says whether anything was fetched and read
         proc, stats = crawl(mirror, archive, "-a", "pages=1", "-s", "TODAY=2026-10-29", "-s", "INCREMENTAL_DEFAULT_DAYS=40",
-                            spider="baoquocte")
+                            "-s", "SPIDERMON_ENABLED=False", spider="baoquocte")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert stats["finish_reason"] == "finished"
     assert faults and stats["retry/count"] >= sum(f.times for f in faults.values() if f.kind != "reset")

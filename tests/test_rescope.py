@@ -70,8 +70,12 @@ def test_tagger_change_then_rescope_fetches_what_became_in_scope(tmp_path, spide
     warc = _recording(tmp_path, spider, brought_in)
     archive = tmp_path / "archive"
     base = ["-s", f"TODAY={today}", "-s", "INCREMENTAL_DEFAULT_DAYS=40"]
+    # vietnam.vn's recording holds the daily sitemaps of a few days only: a 40-day window is not
+    # reached, and the scheduled runs say so (exit 1, the window monitor)
+    rc = 1 if spider == "vietnamvn" else 0
     proc = scrapy_crawl(spider, *replay_args(warc, archive), *base)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == rc, proc.stderr[-3000:]
+    assert rc == 0 or "monitor(s) failed: window" in proc.stderr.splitlines()[-1]
     before = _archived(archive)
     assert brought_in not in before and stays_out not in before
     with sqlite3.connect(archive / "archive.sqlite3") as conn:
@@ -90,7 +94,7 @@ def test_tagger_change_then_rescope_fetches_what_became_in_scope(tmp_path, spide
 
     # the same changed tagger on the next scheduled run: what it still calls off-topic is not fetched
     proc = scrapy_crawl(spider, *replay_args(warc, archive), *base, *changed)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == rc, proc.stderr[-3000:]
     fetched = {u for u, status in crawled(proc.stderr).items() if status == 200}
     assert stays_out not in fetched and not fetched & after
     stats = stats_from_log(proc.stderr)

@@ -68,10 +68,10 @@ UNDATED_IN_RANGE = {u for u in UNDATED if "israel" in u}  # its page says 19/12
 UNDATED_OUT = UNDATED - UNDATED_IN_RANGE  # its page says 16/12: read, then dropped
 
 
-def run(tmp, archive, name, *args):
+def run(tmp, archive, name, *args, rc=0):
     out = tmp / f"{name}.jsonl"
     proc = scrapy_crawl("baoquocte", *replay_args(tmp / "site.warc.gz", tmp / archive), "-O", str(out), *args)
-    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert proc.returncode == rc, proc.stderr[-4000:]
     stats = stats_from_log(proc.stderr)
     assert stats.get("finish_reason") == "finished"
     return {"items": read_jsonl(out), "stats": stats, "crawled": crawled(proc.stderr), "log": proc.stderr}
@@ -91,7 +91,7 @@ def crawls(tmp_path_factory):
     again = run(tmp, "archive", "again", "-s", f"TODAY={RECORDED}")
     first = run(tmp, "fresh", "first-incremental", "-s", f"TODAY={RECORDED}", "-s", "INCREMENTAL_DEFAULT_DAYS=7")
     gone_feed = run(tmp, "archive-404", "gone-feed", "-a", "pages=1", "-a", f"feed={H}/rss/the-gioi.rss",
-                    "-s", f"TODAY={RECORDED}", "-s", "INCREMENTAL_DEFAULT_DAYS=7")
+                    "-s", f"TODAY={RECORDED}", "-s", "INCREMENTAL_DEFAULT_DAYS=7", rc=1)
     return {"backfill": backfill, "incremental": incremental, "again": again, "first": first, "gone_feed": gone_feed,
             "tmp": tmp}
 
@@ -209,6 +209,9 @@ def test_a_page_cap_and_a_gone_feed_are_counted_and_leave_the_window_unrecorded(
     assert run["stats"]["coverage/unreached/discovery_failed"] == 1
     assert "coverage/recorded" not in run["stats"]
     assert "will not be recorded: page_cap" in run["log"]
+    # a run that could not reach its window fails its monitor and exits non-zero, saying why in one line
+    assert run["stats"]["monitors/failed"] == "window"
+    assert "vnfa: error: crawl baoquocte failed: monitor(s) failed: window" in run["log"]
 
 
 # --- a listing whose cards carry no date -----------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.storage.archive import Archive
+from crawler.ops.cli import open_readonly
 
 
 class Command(ScrapyCommand):
@@ -18,7 +18,9 @@ class Command(ScrapyCommand):
         parser.add_argument("--archive", dest="archive", default=None, help="archive directory (default ARCHIVE_DIR)")
 
     def run(self, args, opts):
-        archive = Archive(opts.archive or self.settings.get("ARCHIVE_DIR", "archive"))
+        archive = open_readonly(self, opts.archive or self.settings.get("ARCHIVE_DIR", "archive"))
+        if archive is None:
+            return
         try:
             conn = archive.conn
             total = archive.count()

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
-from crawler.storage.archive import Archive, gaps
+from crawler.ops.cli import open_readonly
+from crawler.storage.ledgers import gaps
 
 
 class Command(ScrapyCommand):
@@ -24,12 +24,9 @@ class Command(ScrapyCommand):
         parser.add_argument("--json", action="store_true", help="one JSON object per site")
 
     def run(self, args, opts):
-        directory = self.settings.get("ARCHIVE_DIR", "archive")
-        from pathlib import Path
-
-        if not (Path(directory) / "archive.sqlite3").is_file():
-            raise UsageError(f"no archive at {directory} (set -s ARCHIVE_DIR=...)", print_help=False)
-        archive = Archive(directory)
+        archive = open_readonly(self, self.settings.get("ARCHIVE_DIR", "archive"))
+        if archive is None:
+            return
         try:
             for site in args or archive.coverage_sites():
                 ranges = archive.coverage(site)

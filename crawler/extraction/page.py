@@ -42,6 +42,8 @@ from crawler.items import ArticleItem, new_item
 
 logger = logging.getLogger(__name__)
 
+#: a year in a date text (a date without one is a day and month only)
+YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 #: dd/mm/yyyy or ISO, as the Vietnamese CMSs show dates
 NUMERIC_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}")
 #: the element right after the headline whose class holds a word ({0}), outside other articles ({1})
@@ -91,6 +93,27 @@ class BasePage:
 
     #: fields without which a page is no article: if one fails, the page is refused
     required_fields: tuple[str, ...] = ("body", "language")
+    #: the layer credited with a field when the field's method recorded none (a site's own method,
+    #: or a text dump's line rules)
+    default_layer: str = "text"
+
+    def record_layer(self, field: str, layer: str) -> None:
+        """Which layer produced ``field``: ``structured`` (JSON-LD, meta), ``site`` (the site's declared
+        selectors), ``fallback`` (generic: largest block, ``<h1>``, elements classed like it), ``text``
+        (rules on the text: a closing byline, a dateline), ``url``, ``discovery`` (listing, feed, sitemap)."""
+        self.__dict__.setdefault("_layers", {})[field] = layer
+
+    def provenance(self, item: ArticleItem) -> dict[str, str]:
+        """The layer of each filled field of :data:`PROVENANCE_FIELDS`."""
+        layers_ = self.__dict__.get("_layers", {})
+        out = {}
+        for name in PROVENANCE_FIELDS:
+            if name == "date":
+                if item.date_source:
+                    out["date"] = DATE_SOURCE_LAYERS.get(item.date_source, self.default_layer)
+            elif item.get(name):
+                out[name] = layers_.get(name, self.default_layer)
+        return out
 
     def field_value(self, name: str, empty):
         """One field, isolated: a field method that raises leaves that field ``empty`` (logged,
@@ -113,7 +136,7 @@ class BasePage:
         if not body:
             raise ParseError(f"no article body found in {self.url}")
         raw, source = self.field_value("date", (None, None))
-        return new_item(
+        item = new_item(
             url=self.url,
             canonical_url=self.canonical_url(),
             site=self.site,
@@ -130,6 +153,15 @@ class BasePage:
             source_name=self.field_value("source_name", None),
             original_url=self.field_value("original_url", None),
         )
+        item.provenance = self.provenance(item)
+        return item
+
+
+#: the fields whose layer is recorded (``ArticleItem.provenance``, stats ``extract/<spider>/<field>/<layer>``)
+PROVENANCE_FIELDS = ("title", "lead", "authors", "date", "body")
+#: the layer of each ``date_source``
+DATE_SOURCE_LAYERS = {"jsonld": "structured", "meta": "structured", "page": "site", "text": "text", "url": "url",
+                      "sitemap": "discovery", "listing": "discovery"}
 
 
 class HtmlArticle(BasePage):
@@ -170,6 +202,7 @@ class HtmlArticle(BasePage):
     #: ``jsonld``, ``meta`` (article:published_time...), ``time`` (``<time datetime>`` outside
     #: other articles), ``visible`` (the date text after the headline)
     date_layers: tuple[str, ...] = ()
+    default_layer = "site"
 
     def __init__(self, response):
         self.response = response
@@ -227,9 +260,14 @@ class HtmlArticle(BasePage):
         return self.extract_title()
 
     def extract_title(self) -> str | None:
-        value = (self.first_text(self.title_css) or self.jsonld.get("headline")
-                 or self.meta("og:title", "twitter:title") or self.first_text(("h1",)))
+        value, layer = self.first_text(self.title_css), "site"
+        if not value:
+            value, layer = self.jsonld.get("headline") or self.meta("og:title", "twitter:title"), "structured"
+        if not value:
+            value, layer = self.first_text(("h1",)), "fallback"
         value = normalize_line(value)
+        if value:
+            self.record_layer("title", layer)
         if value and self.title_suffix_re:
             value = self.title_suffix_re.sub("", value).strip()
         return value or None
@@ -242,10 +280,12 @@ class HtmlArticle(BasePage):
         return self.extract_lead()
 
     def extract_lead(self) -> str | None:
-        value = self.first_text(self.lead_css)
+        value, layer = self.first_text(self.lead_css), "site"
         if not value:
-            value = self.jsonld.get("description") or self.meta("description", "og:description")
+            value, layer = self.jsonld.get("description") or self.meta("description", "og:description"), "structured"
         value = normalize_line(value)
+        if value:
+            self.record_layer("lead", layer)
         if value and self.lead_prefix_re:
             value = self.lead_prefix_re.sub("", value).strip()
         return value or None
@@ -258,6 +298,7 @@ class HtmlArticle(BasePage):
         for node in self.sel.xpath("//p | //h2 | //h3 | //div[not(*)] | //div[not(div or p or table)]"):
             text = self.node_text(node)
             if text and self.lead_prefix_re.match(text) and word_count(text) >= LEAD_BLOCK_MIN_WORDS:
+                self.record_layer("lead", "fallback")
                 return self.lead_prefix_re.sub("", tidy(text)).strip() or None
         return None
 
@@ -269,7 +310,9 @@ class HtmlArticle(BasePage):
             if nodes:
                 paras = layers.paragraphs(nodes[0], exclude)
                 if paras:
+                    self.record_layer("body", "site")
                     return self.clean_paragraphs(paras)
+        self.record_layer("body", "fallback")
         return self.clean_paragraphs(layers.largest_block(self.sel, exclude))
 
     def clean_paragraphs(self, paras: list[str]) -> list[str]:
@@ -308,6 +351,7 @@ class HtmlArticle(BasePage):
         the structured authors that are not the paper itself, else a byline closing the body,
         else an element classed like a byline right after the headline; names only."""
         names: list[str] = []
+        layer = "site"
         for query in self.author_css:
             for node in self.sel.css(query):
                 if node.xpath(f"ancestor::*[{self.other_article_xpath}]"):
@@ -320,8 +364,11 @@ class HtmlArticle(BasePage):
         if not names:
             names = layers.jsonld_authors(self.jsonld) or [a for a in [self.meta("author", "article:author")] if a]
             names = [n for n in names if n.casefold() not in self.site_names]
+            layer = "structured"
         if not names:
-            names = self.tail_byline()
+            names, layer = self.tail_byline(), "text"
+        if not names:
+            layer = "fallback"
         for word in self.byline_near_title if not names else ():
             for node in self.sel.xpath(NEAR_TITLE.format(word, self.other_article_xpath))[:1]:
                 text = self._byline_text(node)
@@ -336,6 +383,8 @@ class HtmlArticle(BasePage):
             if (name and name not in out and not name.startswith("http") and not any(c.isdigit() for c in name)
                     and word_count(name) <= AUTHOR_MAX_WORDS and looks_like_name(name)):
                 out.append(name)
+        if out:
+            self.record_layer("authors", layer)
         return out
 
     # --- date -----------------------------------------------------------------------------
@@ -392,12 +441,20 @@ class HtmlArticle(BasePage):
         value = self.first_text(self.date_css)
         if value:
             return value, "page"
+        discovered = self.discovery_date()
         value = layers.text_date(self.body() or "", self.language() or self.languages[0])
-        if value:
+        # a date in the story is often an event's ("from 18 to 23/12/2023"): a listing card's or a feed's
+        # date (the publication day) wins over it, a sitemap lastmod (the last change) over a day and
+        # month without a year
+        if value and not (discovered[1] == "listing" or (discovered[0] and not YEAR_RE.search(value))):
             return value, "text"
         value = layers.url_date(self.url)
         if value:
             return value, "url"
+        return discovered
+
+    def discovery_date(self) -> tuple[str | None, str | None]:
+        """The date discovery showed for this page (sitemap ``lastmod``, listing card or feed ``pubDate``)."""
         for source in ("sitemap", "listing"):
             value = self.response.meta.get(f"{source}_date")
             if value:

@@ -17,7 +17,6 @@ from email.utils import parsedate_to_datetime
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 
@@ -69,5 +68,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         delay = request.meta.pop("retry_delay", None)
         if delay:
             self.crawler.stats.inc_value("retry/backoff_seconds", round(delay, 3))
+            # the reactor is imported when a retry waits, not at import: importing it installs the default
+            # reactor, and a test process that imports this module before building a crawler then fails
+            from twisted.internet import reactor
+
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
         return None

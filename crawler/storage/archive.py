@@ -27,10 +27,12 @@ import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from itemadapter import ItemAdapter
+
+from crawler.storage.ledgers import Ledgers
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +84,24 @@ CREATE TABLE IF NOT EXISTS scope_drops (
     tagger_version TEXT NOT NULL,
     dropped_at     TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS runs (
+    run_id        TEXT PRIMARY KEY,
+    spider        TEXT NOT NULL,
+    site          TEXT,
+    arguments     TEXT NOT NULL,
+    started_at    TEXT,
+    finished_at   TEXT,
+    finish_reason TEXT,
+    counts        TEXT NOT NULL,
+    verdict       TEXT NOT NULL,
+    monitors      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_spider ON runs (spider, finished_at);
 """
+
+
+class NoArchive(Exception):
+    """A path that holds no readable archive (read-only commands refuse it, never create one)."""
 
 
 def partition_for(site: str, published_at: str | None) -> str:
@@ -118,7 +137,7 @@ def item_to_json(item) -> str:
                       ensure_ascii=False, sort_keys=True)
 
 
-class Archive:
+class Archive(Ledgers):
     """One archive directory. Use :meth:`for_crawler` so every pipeline shares one connection."""
 
     _by_crawler: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -150,6 +169,28 @@ class Archive:
             conn.close()
             raise
         return conn
+
+    @classmethod
+    def open_readonly(cls, directory: str | os.PathLike) -> Archive:
+        """The archive under ``directory`` opened read-only (SQLite ``mode=ro``): nothing is
+        created, recovered or written. :class:`NoArchive` when it holds no readable archive."""
+        self = cls.__new__(cls)
+        self.dir = Path(directory)
+        self.db_path = self.dir / "archive.sqlite3"
+        self._pending, self.run_id, self.readonly = [], None, True
+        if not self.db_path.is_file():
+            raise NoArchive(f"no archive at {self.dir} ({self.db_path.name} missing; set -s ARCHIVE_DIR=...)")
+        conn = sqlite3.connect(f"{self.db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise NoArchive(f"{self.db_path} is not a readable archive: {exc}") from None
+        if "articles" not in tables:
+            conn.close()
+            raise NoArchive(f"{self.db_path} holds no archive (no articles table)")
+        self.conn, self.tables = conn, tables
+        return self
 
     @classmethod
     def for_crawler(cls, crawler) -> Archive:
@@ -267,66 +308,6 @@ class Archive:
                          (canonical_url, site, datetime.now(timezone.utc).isoformat(timespec="seconds")))
             conn.execute("DELETE FROM scope_drops WHERE canonical_url=?", (canonical_url,))
 
-    def record_day_counts(self, run_id: str, spider: str, counts: dict[str, int]) -> None:
-        with self.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO day_counts (run_id, spider, day, count) VALUES (?, ?, ?, ?)",
-                             [(run_id, spider, day, n) for day, n in sorted(counts.items())])
-
-    # --- coverage ledger ------------------------------------------------------------------
-    def record_coverage(self, site: str, start: date, end: date, run_id: str, kind: str) -> None:
-        """``start``..``end`` (days, inclusive) of ``site`` were covered completely by one run."""
-        with self._lock(), self.transaction() as conn:
-            conn.execute("INSERT INTO coverage (site, start_day, end_day, run_id, kind, recorded_at)"
-                         " VALUES (?, ?, ?, ?, ?, ?)",
-                         (site, start.isoformat(), end.isoformat(), run_id, kind,
-                          datetime.now(timezone.utc).isoformat(timespec="seconds")))
-
-    def coverage(self, site: str) -> list[tuple[date, date]]:
-        """The covered ranges of ``site``, merged (ranges that touch or overlap are one), oldest first."""
-        rows = self.conn.execute("SELECT start_day, end_day FROM coverage WHERE site=?", (site,)).fetchall()
-        return merge_ranges((date.fromisoformat(a), date.fromisoformat(b)) for a, b in rows)
-
-    def coverage_end(self, site: str) -> date | None:
-        """The last day of ``site`` that a finished run covered, or None when nothing is covered."""
-        ranges = self.coverage(site)
-        return ranges[-1][1] if ranges else None
-
-    def coverage_sites(self) -> list[str]:
-        return [row[0] for row in self.conn.execute("SELECT DISTINCT site FROM coverage ORDER BY site")]
-
-    # --- off-topic drops, reconsidered when the tagger changes ------------------------------
-    def record_scope_drop(self, canonical_url: str, site: str | None, url: str, title: str | None,
-                          language: str | None, text: str | None, reason: str, tagger_version: str) -> None:
-        with self.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO scope_drops (canonical_url, site, url, title, language, text, reason,"
-                         " tagger_version, dropped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         (canonical_url, site, url, title, language, text, reason, tagger_version,
-                          datetime.now(timezone.utc).isoformat(timespec="seconds")))
-
-    def is_scope_dropped(self, canonical_url: str, tagger_version: str) -> bool:
-        """Dropped as off-topic by this very tagger: fetching it again would change nothing."""
-        return self.conn.execute("SELECT 1 FROM scope_drops WHERE canonical_url=? AND tagger_version=?",
-                                 (canonical_url, tagger_version)).fetchone() is not None
-
-    def scope_drops(self, site: str | None = None, *, other_than: str | None = None) -> list[dict]:
-        """Recorded off-topic drops (of one site; judged by a tagger other than ``other_than``)."""
-        query = "SELECT canonical_url, site, url, title, language, text, reason, tagger_version FROM scope_drops WHERE 1=1"
-        args: list[str] = []
-        if site:
-            query, args = query + " AND site=?", [*args, site]
-        if other_than:
-            query, args = query + " AND tagger_version!=?", [*args, other_than]
-        keys = ("canonical_url", "site", "url", "title", "language", "text", "reason", "tagger_version")
-        return [dict(zip(keys, row)) for row in self.conn.execute(query + " ORDER BY canonical_url", args)]
-
-    def forget_scope_drop(self, canonical_url: str) -> None:
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM scope_drops WHERE canonical_url=?", (canonical_url,))
-
-    def rejudge_scope_drop(self, canonical_url: str, tagger_version: str) -> None:
-        """Still off-topic under ``tagger_version``: remember that it was asked."""
-        with self.transaction() as conn:
-            conn.execute("UPDATE scope_drops SET tagger_version=? WHERE canonical_url=?", (tagger_version, canonical_url))
 
     def published_day(self, canonical_url: str) -> date | None:
         """The publication day of an archived article (None when not archived or undated)."""
@@ -335,6 +316,7 @@ class Archive:
             return date.fromisoformat(row[0][:10]) if row and row[0] else None
         except ValueError:
             return None
+
 
     # --- crash recovery ---------------------------------------------------------------
     def recover(self) -> int:
@@ -366,6 +348,9 @@ class Archive:
         return repaired
 
     def close(self) -> None:
+        if getattr(self, "readonly", False):
+            self.conn.close()
+            return
         try:
             self.flush()
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
@@ -391,22 +376,6 @@ def retry_locked(operation, retries: int = LOCKED_RETRIES, backoff_max: float = 
             delay = min(backoff_max, 0.05 * 2 ** attempt) * (0.5 + random.random() / 2)
             logger.debug("archive busy (%s); retrying in %.2f s", exc, delay)
             time.sleep(delay)
-
-
-def merge_ranges(ranges) -> list[tuple[date, date]]:
-    """Day ranges (inclusive) merged where they overlap or touch, oldest first."""
-    merged: list[list[date]] = []
-    for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1] + timedelta(days=1):
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(a, b) for a, b in merged]
-
-
-def gaps(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:
-    """The uncovered days between merged ranges."""
-    return [(a[1] + timedelta(days=1), b[0] - timedelta(days=1)) for a, b in zip(ranges, ranges[1:])]
 
 
 def truncate_partial_line(path: Path) -> int:

@@ -61,7 +61,11 @@ def check_archive(directory: str | Path, check_warc: bool = True) -> Report:
     if not db.exists():
         report.errors.append(f"{db}: missing")
         return report
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        report.errors.append(f"{db}: cannot be opened ({exc})")
+        return report
     try:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if integrity != "ok":
@@ -71,6 +75,9 @@ def check_archive(directory: str | Path, check_warc: bool = True) -> Report:
         dup_fps = conn.execute(
             "SELECT fingerprint, COUNT(*) FROM articles GROUP BY fingerprint HAVING COUNT(*) > 1").fetchall()
         source_urls = {url for (url,) in conn.execute("SELECT url FROM articles")}
+    except sqlite3.DatabaseError as exc:  # garbage bytes, a truncated file: damage, not a crash
+        report.errors.append(f"{db}: damaged database ({exc})")
+        return report
     finally:
         conn.close()
     report.articles = len(rows)

@@ -27,8 +27,9 @@ import re
 from datetime import date, timedelta
 
 from crawler.extraction.layers import safe_urljoin
+from spiders.arguments import int_argument
 from spiders.baohatinh.page import BaohatinhArticle
-from spiders.baohatinh.rules import ARTICLE_URL_RE, HOME, SITE
+from spiders.baohatinh.rules import ARTICLE_URL_RE, FIELD_COVERAGE, FIRST_PUBLICATION_YEAR, HOME, SITE
 from spiders.base import SiteSpider
 
 #: the monthly news sitemaps listed by the sitemap index [C-sib, I]
@@ -70,6 +71,12 @@ class BaohatinhSpider(SiteSpider):
 
     name = "baohatinh"
     site = SITE
+    first_year = FIRST_PUBLICATION_YEAR
+    field_coverage = FIELD_COVERAGE
+    arguments = {**SiteSpider.arguments,
+                 "pages": "category pages read per category when the sitemaps fail (default 3)",
+                 "feed": "feed URL(s), comma-separated, instead of the home feed",
+                 "lastmod_grace": "also read sitemap entries up to N days after until"}
     article_page = BaohatinhArticle
     allowed_domains = ["baohatinh.vn"]
     article_url_re = ARTICLE_URL_RE
@@ -90,8 +97,8 @@ class BaohatinhSpider(SiteSpider):
     def __init__(self, *args, pages: str | int = 3, feed: str | None = None,
                  lastmod_grace: str | int = LASTMOD_GRACE_DAYS, **kwargs):
         super().__init__(*args, **kwargs)
-        self.max_pages = int(pages)
-        self.lastmod_grace = timedelta(days=max(0, int(lastmod_grace)))
+        self.max_pages = int_argument(pages, "pages", 1)
+        self.lastmod_grace = timedelta(days=int_argument(lastmod_grace, "lastmod_grace"))
         if feed:
             self.feeds = tuple(f.strip() for f in str(feed).split(",") if f.strip())
         self._queued: set[str] = set()

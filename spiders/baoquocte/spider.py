@@ -29,8 +29,9 @@ from crawler.extraction.text import (
     normalize_line,
 )
 from crawler.items import ArticleItem
+from spiders.arguments import int_argument
 from spiders.baoquocte.page import BaoquocteArticle
-from spiders.baoquocte.rules import ARTICLE_URL_RE, HOME, SITE
+from spiders.baoquocte.rules import ARTICLE_URL_RE, FIELD_COVERAGE, FIRST_PUBLICATION_YEAR, HOME, SITE
 from spiders.base import SiteSpider
 
 #: the offset of a listing page: ``…/ngoai-giao&s_cond=&BRSR=30``
@@ -61,6 +62,11 @@ class BaoquocteSpider(SiteSpider):
 
     name = "baoquocte"
     site = SITE
+    first_year = FIRST_PUBLICATION_YEAR
+    field_coverage = FIELD_COVERAGE
+    discovery_dates_are_publication = True  # listing cards and feed pubDates
+    arguments = {**SiteSpider.arguments, "pages": "listing pages read at most",
+                 "feed": "feed URL instead of the section's"}
     article_page = BaoquocteArticle
     allowed_domains = ["baoquocte.vn"]
     article_url_re = ARTICLE_URL_RE
@@ -79,7 +85,7 @@ class BaoquocteSpider(SiteSpider):
 
     def __init__(self, *args, pages: str | int | None = None, feed: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.max_pages = int(pages) if pages else self.backfill_max_pages
+        self.max_pages = int_argument(pages, "pages", 1) if pages else self.backfill_max_pages
         if feed:
             self.feed_url = feed
         self._queued: set[str] = set()

@@ -16,6 +16,13 @@ from crawler.extraction.urls import canonicalize as default_canonicalize
 SITE = "songoaivu.cantho.gov.vn"
 #: the portal's hosts (1cua.songoaivu.cantho.gov.vn is a subdomain)
 HOSTS = ("songoaivu.cantho.gov.vn",)
+#: the year the site began publishing online -- inferred, not confirmed:
+#: the Can Tho Department of External Relations' Liferay portal from about 2015 [I];
+#: a backfill starting before it is warned about
+FIRST_PUBLICATION_YEAR = 2015
+#: health monitor (crawler.ops.monitors, ``fields``): the least share of a run's items with each field
+#: (``time``: a date with its time) -- dates from the listing or the story, without a time; bylines on some articles
+FIELD_COVERAGE = {"title": 0.95, "body": 1.0, "published_at": 0.9}
 LANGUAGES = ("en", "vi")
 #: the titles of the news portlets: the city's foreign-affairs news and the older "Foreign News"
 #: section (``/tin-doi-ngoai``) [real corpus]

@@ -37,7 +37,7 @@ from crawler.extraction.text import (
 from crawler.items import ArticleItem
 from spiders.base import SiteSpider
 from spiders.cantho.page import CanthoArticle
-from spiders.cantho.rules import METADATA_DATE_RE, NS_PARAM_RE, SITE, article_key
+from spiders.cantho.rules import FIELD_COVERAGE, FIRST_PUBLICATION_YEAR, METADATA_DATE_RE, NS_PARAM_RE, SITE, article_key
 
 HOST = "1cua.songoaivu.cantho.gov.vn"
 SECTION_URL = f"http://{HOST}/en/web/cms/tin-doi-ngoai-can-tho"
@@ -63,6 +63,9 @@ class CanthoSpider(SiteSpider):
 
     name = "cantho"
     site = SITE
+    first_year = FIRST_PUBLICATION_YEAR
+    field_coverage = FIELD_COVERAGE
+    discovery_dates_are_publication = True  # listing cards and feed pubDates
     article_page = CanthoArticle
     allowed_domains = [HOST]
     article_url_re = re.compile(

@@ -26,9 +26,10 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from crawler.extraction.dates import VN_TZ, parse_date
+from spiders.arguments import SpiderArgumentError
 from spiders.base import SiteSpider
 from spiders.vietnamvn.page import VietnamvnArticle
-from spiders.vietnamvn.rules import LANGUAGES, SITE
+from spiders.vietnamvn.rules import FIELD_COVERAGE, FIRST_PUBLICATION_YEAR, LANGUAGES, SITE
 
 HOME = "https://www.vietnam.vn"
 #: an article URL: one slug of lowercase ASCII words, optionally under a 2-letter language prefix
@@ -75,6 +76,9 @@ class VietnamvnSpider(SiteSpider):
 
     name = "vietnamvn"
     site = SITE
+    first_year = FIRST_PUBLICATION_YEAR
+    field_coverage = FIELD_COVERAGE
+    arguments = {**SiteSpider.arguments, "languages": "language versions to fetch, comma-separated (default vi,en,fr,nl,id)"}
     article_page = VietnamvnArticle
     allowed_domains = ["vietnam.vn"]
     article_url_re = ARTICLE_URL_RE
@@ -90,7 +94,7 @@ class VietnamvnSpider(SiteSpider):
             wanted = [code for code in wanted if code != "all"] + list(LANGUAGES)
         unknown = [code for code in wanted if code not in LANGUAGES]
         if unknown:
-            raise ValueError(f"-a languages: unknown language(s) {', '.join(unknown)}; known: {', '.join(LANGUAGES)}")
+            raise SpiderArgumentError(f"-a languages: unknown language(s) {', '.join(unknown)}; known: {', '.join(LANGUAGES)}")
         self.languages = tuple(dict.fromkeys(wanted)) or self.default_languages
         self._queued: set[str] = set()
         self._days_requested: set[date] = set()

@@ -1,0 +1,28 @@
+"""Spider arguments (``-a``): read once, and a bad one said in one line (crawler.commands.crawl exits 2)."""
+from __future__ import annotations
+
+from datetime import date
+
+
+class SpiderArgumentError(ValueError):
+    """A bad ``-a`` name or value: ``scrapy crawl`` says it in one line and exits 2 (crawler.commands.crawl)."""
+
+
+def parse_day_argument(value: str | None, name: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SpiderArgumentError(f"-a {name}={value!r}: expected a date YYYY-MM-DD") from None
+
+
+def int_argument(value, name: str, minimum: int = 0) -> int:
+    """An integer ``-a`` value (a number from ``minimum`` on), or a one-line SpiderArgumentError."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise SpiderArgumentError(f"-a {name}={value!r}: expected a whole number") from None
+    if number < minimum:
+        raise SpiderArgumentError(f"-a {name}={value!r}: expected a whole number of at least {minimum}")
+    return number
