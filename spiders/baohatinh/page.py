@@ -55,7 +55,8 @@ class BaohatinhArticle(HtmlArticle):
         "div.article__body",
     )
     body_exclude_css = (
-        ".ads_middle", "[id^=adsWeb_]", ".related-news", "[class*=relate]", "[class*=banner]", ".article__tag",
+        # the real sibling page (baolaocai.vn) names its slots sda_middle / sdaWeb_ [C-sib]
+        ".ads_middle", "[id^=adsWeb_]", ".sda_middle", "[id^=sdaWeb_]", ".related-news", "[class*=relate]", "[class*=banner]", ".article__tag",
         ".article__author", ".cms-author", ".box-related", "article.story", ".story",
     )
     author_css = (".article__author .cms-author", ".article__author.cms-author", "div.article__author .name",
@@ -67,7 +68,8 @@ class BaohatinhArticle(HtmlArticle):
     #: category link above the headline; their class names are unconfirmed [C-sib, I]
     section_css = ("div.breadcrumb a", "ul.breadcrumb a", ".article__breadcrumb a")
     section_fallback_css = ("[class*=breadcrumb] a", ".article__category a", ".article__cate a")
-    tags_css = ("div.article__tag a",)
+    #: ``div.article__tags`` (plural, "Từ khóa:" before the links) on the real sibling page [C-sib]
+    tags_css = ("div.article__tags a", "div.article__tag a")
     other_article_xpath = OTHER_ARTICLE
     byline_label_re = BYLINE_LABEL_RE
     site_names = SITE_NAMES
