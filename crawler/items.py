@@ -41,6 +41,12 @@ class ArticleItem:
     fetched_at: str | None = None  # UTC time of fetch, ISO 8601
     fingerprint: str | None = None  # hash of normalized title + body
     foreign_affairs: bool | None = None  # from crawler.extraction.topic; None: not judged, or unsure
+    # --- stories (crawler.storage.stories; the archive's story tables are the live graph) ---
+    story_id: str | None = None  # one id for every version of a story, as of the article's arrival
+    translation_of: str | None = None  # canonical URL of the original this translation was made from
+    republished_from: str | None = None  # canonical URL of the original this same-language copy republishes
+    alternates: dict[str, str] = field(default_factory=dict)  # {language: url} the page itself declares (hreflang)
+    link_evidence: list[dict] = field(default_factory=list)  # [{"kind", "target", "confidence"}]
 
     # --- mapping conveniences (itemadapter is the interface every component uses) -----------
     def __getitem__(self, name: str):

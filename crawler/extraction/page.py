@@ -90,6 +90,7 @@ class BasePage:
     def images(self) -> list[dict]: return []
     def source_name(self) -> str | None: return None
     def original_url(self) -> str | None: return None
+    def alternates(self) -> dict[str, str]: return {}
 
     #: fields without which a page is no article: if one fails, the page is refused
     required_fields: tuple[str, ...] = ("body", "language")
@@ -131,6 +132,7 @@ class BasePage:
             images=self.field_value("images", []),
             source_name=self.field_value("source_name", None),
             original_url=self.field_value("original_url", None),
+            alternates=self.field_value("alternates", {}),
         )
 
 
@@ -411,6 +413,20 @@ class HtmlArticle(BasePage):
         if lang:
             return lang.replace("_", "-").split("-")[0].lower()
         return detect_language(self.body() or "") or self.languages[0]
+
+    def alternates(self) -> dict[str, str]:
+        """The page's other language versions, ``<link rel="alternate" hreflang="xx" href>``:
+        ``{language: absolute URL}``, without ``x-default`` and without the page itself."""
+        out: dict[str, str] = {}
+        own = canonicalize(self.url)
+        for link in self.sel.xpath("//link[@hreflang][@href]"):
+            if "alternate" not in (link.attrib.get("rel") or "").lower().split():
+                continue
+            lang = link.attrib["hreflang"].strip().replace("_", "-").split("-")[0].lower()
+            href = self.response.urljoin(link.attrib["href"].strip())
+            if lang and lang != "x" and href.startswith(("http://", "https://")) and canonicalize(href) != own:
+                out.setdefault(lang, href)
+        return out
 
     def section(self) -> str | None:
         crumbs = [normalize_line(t) for q in self.section_css for t in self.sel.css(q + " ::text").getall()]
