@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.stories_corpus import load_world, truth_pairs, url_of  # noqa: E402
 from crawler.storage.stories import StoryGraph  # noqa: E402
 
-WORLDS = ("pages", "dumps", "week")
+WORLDS = ("pages", "dumps", "week", "decoys")
 
 
 def run(items: dict, order) -> tuple[StoryGraph, dict[str, str]]:

@@ -169,4 +169,17 @@ def load_week() -> dict[str, object]:
 
 
 def load_world(world: str) -> dict[str, object]:
-    return load_week() if world == "week" else load(world)
+    if world == "week":
+        return load_week()
+    if world == "decoys":
+        from bench.stories_decoys import decoy_items
+        return {**load_week(), **decoy_items()}
+    return load(world)
+
+
+def _decoy_stories() -> list[list[str]]:
+    from bench.stories_decoys import decoy_groups
+    return STORIES["week"] + decoy_groups()
+
+
+STORIES["decoys"] = _decoy_stories()

@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS story_nodes (
     day        TEXT,
     slug       TEXT,
     title_slug TEXT,
+    credit     TEXT,
     archived   INTEGER NOT NULL DEFAULT 0,
     features   TEXT,
     anchor     TEXT NOT NULL,
@@ -128,11 +129,11 @@ class StoryGraph:
             # a guess only where the links leave the story open: a vietnam.vn page whose story
             # holds no paper's article yet, or a paper's article (its versions may have come first)
             if not (on_platform(f) and self._profile(self._story(url))[0]):
-                found = self._content(f)
-                if found:
+                for found in self._content(f):
                     target, kind, confidence, detail = found
-                    self._link(url, target, kind, confidence, detail)
-                    evidence.append(found)
+                    if not self._conflicts(f, self._story(target)):
+                        self._link(url, target, kind, confidence, detail)
+                        evidence.append(found)
         return [{"kind": kind, "target": target, "confidence": confidence} for target, kind, confidence, _ in evidence]
 
     def _put_node(self, f: dict) -> None:
@@ -140,9 +141,9 @@ class StoryGraph:
         row = self.conn.execute("SELECT anchor, story_id FROM story_nodes WHERE url=?", (f["url"],)).fetchone()
         anchor, story = row if row else (f["url"], story_id_for(f["url"]))
         self.conn.execute(
-            "INSERT OR REPLACE INTO story_nodes (url, site, language, day, slug, title_slug, archived, features,"
-            " anchor, story_id) VALUES (?,?,?,?,?,?,1,?,?,?)",
-            (f["url"], f["site"], f["language"], f["day"], f["slug"], f["title_slug"],
+            "INSERT OR REPLACE INTO story_nodes (url, site, language, day, slug, title_slug, credit, archived,"
+            " features, anchor, story_id) VALUES (?,?,?,?,?,?,?,1,?,?,?)",
+            (f["url"], f["site"], f["language"], f["day"], f["slug"], f["title_slug"], f["credit"],
              json.dumps(stored, ensure_ascii=False), anchor, story))
 
     def _placeholder(self, url: str) -> None:
@@ -221,16 +222,26 @@ class StoryGraph:
                     out.append(u)
         return out
 
-    def _content(self, f: dict):
-        """credit+date or content-match against the stories of the same days (day index)."""
-        if not f["day"]:
-            return None
+    def _content(self, f: dict) -> list:
+        """credit+date or content-match against the stories of the same days (day index): one
+        original for a vietnam.vn page, one version per language for a paper's article."""
+        if not f["day"] or (on_platform(f) and f.get("credit_name") and not f["credit"]):
+            return []  # undated; or credited to a paper this crawler does not read: its original is not here
         day = date.fromisoformat(f["day"])
         days = [(day + timedelta(days=d)).isoformat() for d in range(-match.MAX_DAYS, match.MAX_DAYS + 1)]
         own = self._story(f["url"])
+        # only what may be a version of this article (indexed by day): a vietnam.vn page looks at
+        # the papers' articles (of the credited paper, if any); a paper's article at the vietnam.vn
+        # pages not credited to another paper and at other-language articles of the papers
+        if on_platform(f):
+            where, args = ("site<>? AND site=?", (PLATFORM_SITE, f["credit"])) if f["credit"] else (
+                "site<>?", (PLATFORM_SITE,))
+        else:
+            where, args = ("(site=? AND (credit IS NULL OR credit=?)) OR (site<>? AND language<>?)",
+                           (PLATFORM_SITE, f["site"], PLATFORM_SITE, f["language"]))
         rows = self.conn.execute(
             f"SELECT url, features, story_id FROM story_nodes WHERE archived=1 AND day IN ({','.join('?' * len(days))})"
-            " AND url<>?", (*days, f["url"])).fetchall()
+            f" AND url<>? AND ({where})", (*days, f["url"], *args)).fetchall()
         candidates: dict[str, list[dict]] = {}
         for other_url, feats, story in rows:
             if story == own:
@@ -242,8 +253,9 @@ class StoryGraph:
         for story in list(candidates):
             if self._conflicts(f, story):
                 del candidates[story]
-        result = match.judge(f, candidates)
-        return result
+        if on_platform(f):
+            return [found for found in [match.judge(f, candidates)] if found]
+        return match.judge_each_language(f, candidates)
 
     def _story(self, url: str) -> str:
         return self.conn.execute("SELECT story_id FROM story_nodes WHERE url=?", (url,)).fetchone()[0]

@@ -20,10 +20,9 @@ CONFIDENCE = {"source-link": 1.0, "same-slug": 0.95, "hreflang": 0.95}
 
 #: figures at or below this are days, months, small counts: too common to tell stories apart
 MIN_FIGURE = 31
-#: content-match: at least this many shared names, this score, this coverage of the smaller side
+#: content-match: at least this many shared names (Vietnamese or foreign), this score
 MIN_NAMES = 2
 MIN_SCORE = 5
-MIN_COVERAGE = 0.35
 #: credit+date (the paper is known): a lower bar, still two names and a margin
 CREDIT_MIN_SCORE = 3
 #: the best candidate story must beat the second by this much, and by this factor (scores
@@ -61,10 +60,6 @@ def shared(a: dict, b: dict) -> tuple[set[str], set[str]]:
     return found, figures
 
 
-def signal_count(f: dict) -> int:
-    return len(f["names"]) + len(f.get("foreign") or ()) + len(strong_figures(f["numbers"]))
-
-
 def score(a: dict, b: dict) -> tuple[int, set[str], set[str]]:
     found, figures = shared(a, b)
     return len(found) + len(figures), found, figures
@@ -92,14 +87,8 @@ def comparable(a: dict, b: dict) -> bool:
     return True
 
 
-def judge(new: dict, candidates: dict[str, list[dict]]) -> tuple[str, str, float, dict] | None:
-    """The one candidate story ``new`` belongs to, or None.
-
-    ``candidates`` maps story id -> its members' features (the archive's articles of the same
-    days). Returns ``(member url, kind, confidence, detail)`` for the winning story's best
-    member. Each story is scored by its best member; the winner needs the kind's bar and a
-    margin over the runner-up story, so two stories of the same event (two courtesy calls on
-    one day) cancel each other out instead of producing a guess."""
+def rank(new: dict, candidates: dict[str, list[dict]]) -> list[tuple[str, tuple]]:
+    """Each candidate story scored by its best comparable member of the same days, best first."""
     scored = []
     for story, members in candidates.items():
         best = None
@@ -117,9 +106,35 @@ def judge(new: dict, candidates: dict[str, list[dict]]) -> tuple[str, str, float
                 best = entry
         if best is not None:
             scored.append((story, best))
+    scored.sort(key=lambda s: s[1][0], reverse=True)
+    return scored
+
+
+def judge(new: dict, candidates: dict[str, list[dict]]) -> tuple[str, str, float, dict] | None:
+    """The one candidate story ``new`` belongs to, or None.
+
+    ``candidates`` maps story id -> its members' features (the archive's articles of the same
+    days). Returns ``(member url, kind, confidence, detail)`` for the winning story's best
+    member. Each story is scored by its best member; the winner needs the kind's bar and a
+    margin over the runner-up story, so two stories of the same event (two courtesy calls on
+    one day) cancel each other out instead of producing a guess."""
+    return decide(rank(new, candidates))
+
+
+def judge_each_language(new: dict, candidates: dict[str, list[dict]]) -> list[tuple[str, str, float, dict]]:
+    """For a paper's article: its versions may be waiting in several languages (an English and a
+    French translation are not rivals), so the candidate stories compete language by language
+    (the language of each story's best member), each with its own margin."""
+    by_language: dict[str | None, list] = {}
+    for story, entry in rank(new, candidates):
+        by_language.setdefault(entry[-1]["language"], []).append((story, entry))
+    found = [decide(scored) for _lang, scored in sorted(by_language.items(), key=lambda kv: str(kv[0]))]
+    return [f for f in found if f]
+
+
+def decide(scored: list[tuple[str, tuple]]) -> tuple[str, str, float, dict] | None:
     if not scored:
         return None
-    scored.sort(key=lambda s: s[1][0], reverse=True)
     story, (points, total, found, figures, credited, remnant, other) = scored[0]
     runner_up = scored[1][1][0] if len(scored) > 1 else 0
     if points < MARGIN_FACTOR * runner_up:
@@ -132,11 +147,9 @@ def judge(new: dict, candidates: dict[str, list[dict]]) -> tuple[str, str, float
         if remnant:
             detail["remnant"] = remnant
         return other["url"], "credit+date", 0.9 if remnant else 0.85, detail
-    coverage = total / max(1, min(signal_count(new), signal_count(other)))
-    detail["coverage"] = round(coverage, 2)
     if points < runner_up + MARGIN:
         return None
-    if len(found) >= MIN_NAMES and total >= MIN_SCORE and coverage >= MIN_COVERAGE and (figures or len(found) >= 4):
+    if len(found) >= MIN_NAMES and total >= MIN_SCORE and (figures or len(found) >= 4):
         return other["url"], "content-match", round(min(0.9, 0.5 + 0.03 * total), 2), detail
     return None
 

@@ -212,6 +212,7 @@ def features(item: dict) -> dict:
         "slug": slug or paper_slug(url),
         "title_slug": slugify(item.get("title")) if item.get("language") == "vi" else None,
         "credit": credited_site(item.get("source_name")),
+        "credit_name": fold(item.get("source_name") or "").strip() or None,
         "names": sorted(names(text)),
         "foreign": sorted(foreign_words(text)) if item.get("language") == "vi" else [],
         "numbers": sorted(numbers(text)),
