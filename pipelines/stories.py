@@ -24,7 +24,12 @@ class StoriesPipeline(ArchiveBackedPipeline):
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        evidence = self.graph.add(item)
+        try:
+            evidence = self.graph.add(item)
+        except Exception:  # the article is archived already: a failed link must not lose it
+            logger.exception("stories: could not link %s", adapter.get("url"))
+            self.stats.inc_value("stories/error")
+            return item
         for link in evidence:
             self.stats.inc_value(f"stories/link/{link['kind']}")
         fill_story_fields(self.graph, adapter, evidence)

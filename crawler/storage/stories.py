@@ -38,8 +38,10 @@ CREATE TABLE IF NOT EXISTS story_nodes (
     slug       TEXT,
     title_slug TEXT,
     credit     TEXT,
+    named      INTEGER NOT NULL DEFAULT 0,
     archived   INTEGER NOT NULL DEFAULT 0,
     features   TEXT,
+    text       TEXT,
     anchor     TEXT NOT NULL,
     story_id   TEXT NOT NULL
 );
@@ -122,7 +124,7 @@ class StoryGraph:
         if not url:
             return []
         with self._transaction():
-            self._put_node(f)
+            self._put_node(f, named=bool(data.get("original_url")))
             evidence = self._evidence(f, data)
             for target, kind, confidence, detail in evidence:
                 self._link(url, target, kind, confidence, detail)
@@ -136,15 +138,15 @@ class StoryGraph:
                         evidence.append(found)
         return [{"kind": kind, "target": target, "confidence": confidence} for target, kind, confidence, _ in evidence]
 
-    def _put_node(self, f: dict) -> None:
-        stored = {k: v for k, v in f.items() if k != "url"}
+    def _put_node(self, f: dict, named: bool = False) -> None:
+        stored = {k: v for k, v in f.items() if k not in ("url", "text")}
         row = self.conn.execute("SELECT anchor, story_id FROM story_nodes WHERE url=?", (f["url"],)).fetchone()
         anchor, story = row if row else (f["url"], story_id_for(f["url"]))
         self.conn.execute(
-            "INSERT OR REPLACE INTO story_nodes (url, site, language, day, slug, title_slug, credit, archived,"
-            " features, anchor, story_id) VALUES (?,?,?,?,?,?,?,1,?,?,?)",
-            (f["url"], f["site"], f["language"], f["day"], f["slug"], f["title_slug"], f["credit"],
-             json.dumps(stored, ensure_ascii=False), anchor, story))
+            "INSERT OR REPLACE INTO story_nodes (url, site, language, day, slug, title_slug, credit, named, archived,"
+            " features, text, anchor, story_id) VALUES (?,?,?,?,?,?,?,?,1,?,?,?,?)",
+            (f["url"], f["site"], f["language"], f["day"], f["slug"], f["title_slug"], f["credit"], int(named),
+             json.dumps(stored, ensure_ascii=False), f["text"], anchor, story))
 
     def _placeholder(self, url: str) -> None:
         lang, slug = platform_slug(url)
@@ -236,22 +238,31 @@ class StoryGraph:
         if on_platform(f):
             where, args = ("site<>? AND site=?", (PLATFORM_SITE, f["credit"])) if f["credit"] else (
                 "site<>?", (PLATFORM_SITE,))
-        else:
-            where, args = ("(site=? AND (credit IS NULL OR credit=?)) OR (site<>? AND language<>?)",
+        else:  # (a vietnam.vn page that named its original has it)
+            where, args = ("(site=? AND named=0 AND (credit IS NULL OR credit=?)) OR (site<>? AND language<>?)",
                            (PLATFORM_SITE, f["site"], PLATFORM_SITE, f["language"]))
         rows = self.conn.execute(
             f"SELECT url, features, story_id FROM story_nodes WHERE archived=1 AND day IN ({','.join('?' * len(days))})"
             f" AND url<>? AND ({where})", (*days, f["url"], *args)).fetchall()
         candidates: dict[str, list[dict]] = {}
+        kept = []
         for other_url, feats, story in rows:
             if story == own:
                 continue
             other = json.loads(feats)
-            other["url"] = other_url
+            if match.may_share(f, other):  # cheap: no text read for the rest
+                other["url"] = other_url
+                kept.append((other, story))
+        texts = dict(self.conn.execute(
+            f"SELECT url, text FROM story_nodes WHERE url IN ({','.join('?' * len(kept))})",
+            [o["url"] for o, _s in kept]).fetchall()) if kept else {}
+        for other, story in kept:
+            other["text"] = texts.get(other["url"]) or " "
             candidates.setdefault(story, []).append(other)
         # a story that already holds an article of this site in this language has its own original
+        mine = self._profile(own)
         for story in list(candidates):
-            if self._conflicts(f, story):
+            if self._conflicts(f, story, mine):
                 del candidates[story]
         if on_platform(f):
             return [found for found in [match.judge(f, candidates)] if found]
@@ -260,11 +271,11 @@ class StoryGraph:
     def _story(self, url: str) -> str:
         return self.conn.execute("SELECT story_id FROM story_nodes WHERE url=?", (url,)).fetchone()[0]
 
-    def _conflicts(self, f: dict, story: str) -> bool:
+    def _conflicts(self, f: dict, story: str, mine: tuple | None = None) -> bool:
         """Joining the two stories would give one story two originals (two articles of one paper
         in one language, a linked URL not archived yet included), two vietnam.vn articles (two
         slugs), or two archived vietnam.vn versions in one language: different stories."""
-        papers_a, slugs_a, langs_a = self._profile(self._story(f["url"]))
+        papers_a, slugs_a, langs_a = mine or self._profile(self._story(f["url"]))
         papers_b, slugs_b, langs_b = self._profile(story)
         return bool(papers_a & papers_b) or bool(slugs_a and slugs_b and slugs_a != slugs_b) or bool(langs_a & langs_b)
 

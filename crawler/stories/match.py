@@ -60,6 +60,19 @@ def shared(a: dict, b: dict) -> tuple[set[str], set[str]]:
     return found, figures
 
 
+def may_share(new: dict, other: dict) -> bool:
+    """A cheap test before reading ``other``'s text: a figure in common, one of its names or
+    foreign words in ``new``'s text, or one of ``new``'s names inside its names. Every pair
+    :func:`shared` finds anything in passes (a version's names are in its original's text)."""
+    if strong_figures(new["numbers"]) & strong_figures(other["numbers"]):
+        return True
+    text = new["text"]
+    if any(f" {n} " in text for n in other["names"]) or any(f" {w} " in text for w in other.get("foreign") or ()):
+        return True
+    joined = " " + "  ".join(other["names"]) + " "
+    return any(f" {n} " in joined for n in new["names"]) or bool(other.get("remnants") or new.get("remnants"))
+
+
 def score(a: dict, b: dict) -> tuple[int, set[str], set[str]]:
     found, figures = shared(a, b)
     return len(found) + len(figures), found, figures
