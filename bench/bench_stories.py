@@ -65,8 +65,9 @@ def measure(world: str, show_links: bool = False) -> list[dict]:
 
 
 def scale(total: int, per_day: int = 300) -> tuple[float, float]:
-    """ms per article for the first and the last 1,000 of ``total`` articles (the decoy world's
-    articles cloned under new URLs, ``per_day`` a day): the lookup stays indexed, not a scan."""
+    """ms per article for articles 2,000-3,000 and the last 1,000 of ``total`` articles (the decoy world's
+    articles cloned under new URLs and slugs, ``per_day`` a day): the lookup stays indexed, not a
+    scan of the archive."""
     import copy
     from datetime import date, timedelta
     base = list(load_world("decoys").values())
@@ -75,12 +76,16 @@ def scale(total: int, per_day: int = 300) -> tuple[float, float]:
     for i in range(total):
         item = copy.copy(base[i % len(base)])
         day = (date(2024, 1, 1) + timedelta(days=i // per_day)).isoformat()
-        item.url = item.canonical_url = f"{url_of(item).split('?')[0]}?clone={i}"
+        base_url = url_of(item).split("?")[0]
+        stem, dot, ext = base_url.rpartition(".") if base_url.endswith((".html", ".htm", ".txt")) else (base_url, "", "")
+        item.url = item.canonical_url = f"{stem}-c{i}{dot}{ext}"  # a new slug: one article, not a version
+        item.original_url = item.original_url and f"{item.original_url}?c={i}"
+        item.alternates = {}
         item.published_at = day
         start = time.perf_counter()
         graph.add(item)
         times.append(time.perf_counter() - start)
-    first, last = times[:1000], times[-1000:]
+    first, last = times[2000:3000], times[-1000:]  # from the 7th day on, the 3-day window is full
     return 1000 * sum(first) / len(first), 1000 * sum(last) / len(last)
 
 
@@ -94,7 +99,7 @@ def main(argv=None) -> list[dict]:
     logging.disable(logging.WARNING)
     if args.scale:
         first, last = scale(args.scale)
-        print(f"scale: {args.scale} articles, 300 a day: {first:.2f} ms/article for the first 1,000,"
+        print(f"scale: {args.scale} articles, 300 a day: {first:.2f} ms/article for articles 2,000-3,000,"
               f" {last:.2f} for the last 1,000")
     results = []
     print(f"{'world':6} {'order':8} {'articles':>8} {'true':>5} {'linked':>6} {'precision':>9} {'recall':>6} {'ms/art':>6}")
