@@ -44,6 +44,12 @@ class ArticleItem:
     discovery_date: str | None = None  # the date discovery showed (listing card, feed pubDate, sitemap lastmod)
     #: which layer produced each field: structured, site, fallback, text, url, discovery (crawler.extraction.page)
     provenance: dict[str, str] = field(default_factory=dict)
+    # --- stories (crawler.storage.stories; the archive's story tables are the live graph) ---
+    story_id: str | None = None  # one id for every version of a story, as of the article's arrival
+    translation_of: str | None = None  # canonical URL of the original this translation was made from
+    republished_from: str | None = None  # canonical URL of the original this same-language copy republishes
+    alternates: dict[str, str] = field(default_factory=dict)  # {language: url} the page itself declares (hreflang)
+    link_evidence: list[dict] = field(default_factory=list)  # [{"kind", "target", "confidence"}]
 
     # --- mapping conveniences (itemadapter is the interface every component uses) -----------
     def __getitem__(self, name: str):

@@ -68,6 +68,7 @@ ITEM_PIPELINES = {
     "pipelines.scope.ScopePipeline": 250,
     "pipelines.dedup.DedupPipeline": 300,
     "pipelines.archive.ArchivePipeline": 400,
+    "pipelines.stories.StoriesPipeline": 450,
 }
 VALIDATE_REQUIRED_FIELDS = ["url", "site", "language", "body"]
 VALIDATE_MIN_BODY_CHARS = 80

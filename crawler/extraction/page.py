@@ -22,6 +22,7 @@ from functools import cached_property
 from parsel import Selector
 
 from crawler.extraction import layers
+from crawler.extraction.byline import NEAR_TITLE, BylineLayer
 from crawler.extraction.limits import (  # noqa: F401 -- AUTHOR_MAX_WORDS: sites read it here too
     AUTHOR_MAX_WORDS,
     BYLINE_MAX_WORDS,
@@ -31,10 +32,8 @@ from crawler.extraction.limits import (  # noqa: F401 -- AUTHOR_MAX_WORDS: sites
 )
 from crawler.extraction.text import (
     detect_language,
-    looks_like_name,
     normalize_line,
     normalize_text,
-    split_authors,
     word_count,
 )
 from crawler.extraction.urls import canonicalize
@@ -46,12 +45,6 @@ logger = logging.getLogger(__name__)
 YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 #: dd/mm/yyyy or ISO, as the Vietnamese CMSs show dates
 NUMERIC_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}")
-#: the element right after the headline whose class holds a word ({0}), outside other articles ({1})
-NEAR_TITLE = "(//h1)[1]/following::*[contains(@class,'{0}')][not(ancestor-or-self::*[{1}])][position() <= 12]"
-#: "Minh Anh (tổng hợp)", "Thu Trang (theo TTXVN)": a note after the name
-PAREN_TAIL_RE = re.compile(r"\s*\([^()]*\)\s*$")
-#: a date or time after the name in a byline box ("Thu Hà | 13/03/2024 10:30")
-DATE_TAIL_RE = re.compile(r"\s*[|•·,–-]?\s*(?:\d{1,2}\s*[:h]\s*\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b.*$", re.DOTALL)
 
 
 class ParseError(ValueError):
@@ -90,6 +83,7 @@ class BasePage:
     def images(self) -> list[dict]: return []
     def source_name(self) -> str | None: return None
     def original_url(self) -> str | None: return None
+    def alternates(self) -> dict[str, str]: return {}
 
     #: fields without which a page is no article: if one fails, the page is refused
     required_fields: tuple[str, ...] = ("body", "language")
@@ -152,6 +146,7 @@ class BasePage:
             images=self.field_value("images", []),
             source_name=self.field_value("source_name", None),
             original_url=self.field_value("original_url", None),
+            alternates=self.field_value("alternates", {}),
         )
         item.provenance = self.provenance(item)
         return item
@@ -164,7 +159,7 @@ DATE_SOURCE_LAYERS = {"jsonld": "structured", "meta": "structured", "page": "sit
                       "sitemap": "discovery", "listing": "discovery"}
 
 
-class HtmlArticle(BasePage):
+class HtmlArticle(BylineLayer, BasePage):
     """Layered HTML extraction, field by field. A site states its differences as data: the
     ``*_css`` selectors, label patterns, the XPath of boxes that belong to other articles, the
     order of the date layers; the layers themselves live here, once."""
@@ -183,18 +178,6 @@ class HtmlArticle(BasePage):
     #: XPath condition of the boxes inside which a byline or a date is another article's
     #: (related boxes, cards, page furniture)
     other_article_xpath: str = "self::aside or self::footer or self::nav"
-    #: the label before the names in a byline ("Bài:", "Tác giả:", "Bài và ảnh:")
-    byline_label_re: re.Pattern | None = None
-    #: a byline box whose first line is the name and the next ones the author's title
-    #: ("Nguyên Đại sứ ..."), and whose name may be followed by "/ agency"
-    byline_first_line: bool = False
-    #: words of the class of an element after the headline that holds the byline when the
-    #: declared selectors find none (a changed layout)
-    byline_near_title: tuple[str, ...] = ("author",)
-    #: the most words a byline paragraph may have (a name, or a few names)
-    byline_max_words: int = BYLINE_MAX_WORDS
-    #: names the paper itself goes by: a publisher given as the author is no byline
-    site_names: frozenset[str] = frozenset()
     #: what a visible date looks like ("23/12/2023 09:15", "December 04, 2023"), for the dates
     #: found after the headline and to tell a byline from a date
     visible_date_res: tuple[re.Pattern, ...] = (NUMERIC_DATE_RE,)
@@ -323,70 +306,6 @@ class HtmlArticle(BasePage):
     def body(self) -> str | None:
         return normalize_text("\n\n".join(self.body_paragraphs))
 
-    # --- byline ---------------------------------------------------------------------------
-    def byline_names(self, text: str) -> str:
-        """A byline's text without its label (and, for first-line bylines, without "/ agency")."""
-        if self.byline_label_re is not None:
-            text = self.byline_label_re.sub("", text)
-        return text.split("/")[0] if self.byline_first_line else text
-
-    def is_byline(self, text: str) -> bool:
-        """A short block that is only a name ("Thu Hà", "Bài và ảnh: Thiên Vỹ"), never a date."""
-        name = self.byline_names(text).strip()
-        return (0 < word_count(name) <= self.byline_max_words and looks_like_name(name)
-                and not any(r.search(name) for r in self.visible_date_res))
-
-    def _byline_text(self, node) -> str | None:
-        if self.byline_first_line:
-            lines = [t for t in (normalize_line(x) for x in node.css("::text").getall()) if t]
-            return lines[0] if lines else None
-        return self.node_text(node)
-
-    def tail_byline(self) -> list[str]:
-        """Site hook: names of a byline written as the body's last short block."""
-        return []
-
-    def authors(self) -> list[str]:
-        """The byline boxes the site declares (the first selector that finds names wins), else
-        the structured authors that are not the paper itself, else a byline closing the body,
-        else an element classed like a byline right after the headline; names only."""
-        names: list[str] = []
-        layer = "site"
-        for query in self.author_css:
-            for node in self.sel.css(query):
-                if node.xpath(f"ancestor::*[{self.other_article_xpath}]"):
-                    continue
-                text = self._byline_text(node)
-                if text:
-                    names.extend(split_authors(DATE_TAIL_RE.sub("", self.byline_names(text))))
-            if names:
-                break
-        if not names:
-            names = layers.jsonld_authors(self.jsonld) or [a for a in [self.meta("author", "article:author")] if a]
-            names = [n for n in names if n.casefold() not in self.site_names]
-            layer = "structured"
-        if not names:
-            names, layer = self.tail_byline(), "text"
-        if not names:
-            layer = "fallback"
-        for word in self.byline_near_title if not names else ():
-            for node in self.sel.xpath(NEAR_TITLE.format(word, self.other_article_xpath))[:1]:
-                text = self._byline_text(node)
-                if text and self.is_byline(text):
-                    names = split_authors(self.byline_names(text))
-            if names:
-                break
-        out: list[str] = []
-        for name in names:
-            name = PAREN_TAIL_RE.sub("", name.split("/")[0]).strip(" .-–:")
-            # a byline box may also hold a date, a label or a "follow" button: keep names only
-            if (name and name not in out and not name.startswith("http") and not any(c.isdigit() for c in name)
-                    and word_count(name) <= AUTHOR_MAX_WORDS and looks_like_name(name)):
-                out.append(name)
-        if out:
-            self.record_layer("authors", layer)
-        return out
-
     # --- date -----------------------------------------------------------------------------
     def structured_date(self) -> tuple[str | None, str | None]:
         """The structured layers of :meth:`date`: JSON-LD, then meta, then ``<time datetime>``."""
@@ -466,6 +385,20 @@ class HtmlArticle(BasePage):
         if lang:
             return lang.replace("_", "-").split("-")[0].lower()
         return detect_language(self.body() or "", self.languages) or self.languages[0]
+
+    def alternates(self) -> dict[str, str]:
+        """The page's other language versions, ``<link rel="alternate" hreflang="xx" href>``:
+        ``{language: absolute URL}``, without ``x-default`` and without the page itself."""
+        out: dict[str, str] = {}
+        own = canonicalize(self.url)
+        for link in self.sel.xpath("//link[@hreflang][@href]"):
+            if "alternate" not in (link.attrib.get("rel") or "").lower().split():
+                continue
+            lang = link.attrib["hreflang"].strip().replace("_", "-").split("-")[0].lower()
+            href = self.response.urljoin(link.attrib["href"].strip())
+            if lang and lang != "x" and href.startswith(("http://", "https://")) and canonicalize(href) != own:
+                out.setdefault(lang, href)
+        return out
 
     def section(self) -> str | None:
         crumbs = [normalize_line(t) for q in self.section_css for t in self.sel.css(q + " ::text").getall()]

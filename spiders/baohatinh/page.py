@@ -56,8 +56,9 @@ class BaohatinhArticle(HtmlArticle):
     )
     body_exclude_css = (
         # the real sibling page (baolaocai.vn) names its slots sda_middle / sdaWeb_ [C-sib]
-        ".ads_middle", "[id^=adsWeb_]", ".sda_middle", "[id^=sdaWeb_]", ".related-news", "[class*=relate]", "[class*=banner]", ".article__tag",
-        ".article__author", ".cms-author", ".box-related", "article.story", ".story",
+        ".ads_middle", "[id^=adsWeb_]", ".sda_middle", "[id^=sdaWeb_]",
+        ".related-news", "[class*=relate]", "[class*=banner]", ".article__tag", ".article__author", ".cms-author",
+        ".box-related", "article.story", ".story",
     )
     author_css = (".article__author .cms-author", ".article__author.cms-author", "div.article__author .name",
                   "div.article__author", ".cms-author")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from crawler.extraction.byline import PAREN_TAIL_RE
 from crawler.extraction.limits import AUTHOR_MAX_WORDS, HEADLINE_MAX_WORDS
-from crawler.extraction.page import PAREN_TAIL_RE
 from crawler.extraction.text import (
     is_running_text,
     looks_like_headline,

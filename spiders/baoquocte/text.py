@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from crawler.extraction.byline import PAREN_TAIL_RE
 from crawler.extraction.labels import (
     PLATFORM_HEADER,  # the platform that republishes TG&VN articles
 )
 from crawler.extraction.limits import BYLINE_MAX_WORDS, CAPTION_MAX_WORDS, HEADLINE_MAX_WORDS
-from crawler.extraction.page import PAREN_TAIL_RE, ParseError
+from crawler.extraction.page import ParseError
 from crawler.extraction.text import (
     ends_sentence,
     is_photo_caption,

@@ -1,0 +1,1 @@
+"""Stories: every version of an article (translations, republications) linked to its original."""

@@ -1,0 +1,54 @@
+"""Stories: after the archive write, link the article to the other versions of its story.
+
+The links go to the archive's story tables (crawler.storage.stories), a graph over the
+archive, and story ids are recomputed there incrementally as articles arrive. The item gets
+what was known at its arrival (``story_id``, ``translation_of`` / ``republished_from``,
+``link_evidence``) for feed exports; ``scrapy stories`` reads the live graph.
+"""
+from __future__ import annotations
+
+import logging
+
+from itemadapter import ItemAdapter
+
+from crawler.storage.stories import StoryGraph
+from pipelines.base import ArchiveBackedPipeline
+
+logger = logging.getLogger(__name__)
+
+
+class StoriesPipeline(ArchiveBackedPipeline):
+    def open_spider(self):
+        super().open_spider()
+        self.graph = StoryGraph(self.archive.conn)
+
+    def process_item(self, item):
+        adapter = ItemAdapter(item)
+        try:
+            evidence = self.graph.add(item)
+        except Exception:  # the article is archived already: a failed link must not lose it
+            logger.exception("stories: could not link %s", adapter.get("url"))
+            self.stats.inc_value("stories/error")
+            return item
+        for link in evidence:
+            self.stats.inc_value(f"stories/link/{link['kind']}")
+        fill_story_fields(self.graph, adapter, evidence)
+        return item
+
+
+def fill_story_fields(graph: StoryGraph, adapter: ItemAdapter, evidence: list[dict]) -> None:
+    url = adapter.get("canonical_url") or adapter.get("url")
+    story = graph.story_of(url)
+    adapter["story_id"] = story
+    adapter["link_evidence"] = evidence
+    if story is None:
+        return
+    members = graph.members(story)
+    me = next((m for m in members if m["url"] == url), None)
+    original = next((m for m in members if m["role"] == "original"), None)
+    if me is None or original is None or me is original:
+        return
+    if me["role"] == "translation":
+        adapter["translation_of"] = original["url"]
+    else:
+        adapter["republished_from"] = original["url"]
