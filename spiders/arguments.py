@@ -17,6 +17,11 @@ def parse_day_argument(value: str | None, name: str) -> date | None:
         raise SpiderArgumentError(f"-a {name}={value!r}: expected a date YYYY-MM-DD") from None
 
 
+def unknown_arguments(given: dict, known) -> list[str]:
+    """The ``-a`` names a spider does not take (scrapyd's own ``_job``-style names and ``name`` pass)."""
+    return sorted(k for k in set(given) - set(known) - {"name"} if not k.startswith("_"))
+
+
 def int_argument(value, name: str, minimum: int = 0) -> int:
     """An integer ``-a`` value (a number from ``minimum`` on), or a one-line SpiderArgumentError."""
     try:

@@ -54,7 +54,7 @@ from crawler.extraction.page import PROVENANCE_FIELDS, HtmlArticle, NotAnArticle
 from crawler.extraction.topic import Tagger
 from crawler.fetching.feeds import feed_entries
 from crawler.storage.archive import Archive
-from spiders.arguments import SpiderArgumentError, parse_day_argument  # noqa: F401 -- SpiderArgumentError: raised by site spiders too
+from spiders.arguments import SpiderArgumentError, parse_day_argument, unknown_arguments
 
 
 class SiteSpider(scrapy.Spider):
@@ -88,7 +88,7 @@ class SiteSpider(scrapy.Spider):
 
     def __init__(self, since: str | None = None, until: str | None = None, scope: str = "fa",
                  rescope_urls=None, **kwargs):
-        unknown = sorted(set(kwargs) - set(self.arguments) - {"name"})
+        unknown = unknown_arguments(kwargs, self.arguments)
         if unknown:
             raise SpiderArgumentError(f"-a {', '.join(unknown)}: unknown argument(s) of {self.name}; "
                                       f"valid: {', '.join(self.arguments)}")

@@ -194,3 +194,20 @@ def test_formatter_levels():
         message = out["msg"] % out["args"]
         assert out["level"] == level and "long body" not in message and "https://baoquocte.vn/a-1.html" in message
     assert json.dumps(out["args"])  # plain values only
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-a", "path="], "-a path= is empty"),  # never a silent replay of the bundled seeds
+    (["-a", "paht=dumps"], "-a paht: unknown argument(s) of seeds; valid: path, manifest"),
+])
+def test_seeds_arguments_are_checked_too(tmp_path, args, message):
+    proc = scrapy_crawl("seeds", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", *args)
+    assert proc.returncode == 2
+    assert message in one_error_line(proc)
+    assert not (tmp_path / "archive" / "archive.sqlite3").exists()
+
+
+def test_scrapyd_job_arguments_are_not_refused():
+    from spiders.arguments import unknown_arguments
+
+    assert unknown_arguments({"_job": "abc", "since": "2024-01-01", "sinse": "x"}, ("since", "until")) == ["sinse"]
