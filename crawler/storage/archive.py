@@ -275,6 +275,8 @@ class Archive(Ledgers):
                      adapter.get("published_at"), adapter["url"], part, line, self.run_id, now),
                 )
                 changed = cur.rowcount > 0
+                if changed:  # seen in the very transaction that archives it: one commit, never one without the other
+                    self._insert_seen(conn, adapter["canonical_url"], adapter["site"])
             if changed:
                 self._append(part, [line])
                 self._pending.append(adapter["canonical_url"])
@@ -302,11 +304,18 @@ class Archive(Ledgers):
         return self.conn.execute("SELECT 1 FROM seen WHERE canonical_url=?", (canonical_url,)).fetchone() is not None
 
     def mark_seen(self, canonical_url: str, site: str | None) -> None:
-        """Handled for good; a recorded off-topic drop of the same URL is then moot."""
+        """Handled for good; a recorded off-topic drop of the same URL is then moot. An article
+        :meth:`add` archived is seen already (same transaction): no second write for it."""
+        if self.is_seen(canonical_url):
+            return
         with self.transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO seen (canonical_url, site, first_seen) VALUES (?, ?, ?)",
-                         (canonical_url, site, datetime.now(timezone.utc).isoformat(timespec="seconds")))
-            conn.execute("DELETE FROM scope_drops WHERE canonical_url=?", (canonical_url,))
+            self._insert_seen(conn, canonical_url, site)
+
+    @staticmethod
+    def _insert_seen(conn, canonical_url: str, site: str | None) -> None:
+        conn.execute("INSERT OR IGNORE INTO seen (canonical_url, site, first_seen) VALUES (?, ?, ?)",
+                     (canonical_url, site, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+        conn.execute("DELETE FROM scope_drops WHERE canonical_url=?", (canonical_url,))
 
 
     def published_day(self, canonical_url: str) -> date | None:
