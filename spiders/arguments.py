@@ -22,6 +22,14 @@ def unknown_arguments(given: dict, known) -> list[str]:
     return sorted(k for k in set(given) - set(known) - {"name"} if not k.startswith("_"))
 
 
+def check_argument_names(spider_name: str, given: dict, known) -> None:
+    """Refuse, in one line listing the valid names, an ``-a`` name the spider does not take."""
+    unknown = unknown_arguments(given, known)
+    if unknown:
+        raise SpiderArgumentError(f"-a {', '.join(unknown)}: unknown argument(s) of {spider_name}; "
+                                  f"valid: {', '.join(known)}")
+
+
 def int_argument(value, name: str, minimum: int = 0) -> int:
     """An integer ``-a`` value (a number from ``minimum`` on), or a one-line SpiderArgumentError."""
     try:

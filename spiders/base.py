@@ -54,7 +54,7 @@ from crawler.extraction.page import PROVENANCE_FIELDS, HtmlArticle, NotAnArticle
 from crawler.extraction.topic import Tagger
 from crawler.fetching.feeds import feed_entries
 from crawler.storage.archive import Archive
-from spiders.arguments import SpiderArgumentError, parse_day_argument, unknown_arguments
+from spiders.arguments import SpiderArgumentError, check_argument_names, parse_day_argument
 
 
 class SiteSpider(scrapy.Spider):
@@ -88,10 +88,7 @@ class SiteSpider(scrapy.Spider):
 
     def __init__(self, since: str | None = None, until: str | None = None, scope: str = "fa",
                  rescope_urls=None, **kwargs):
-        unknown = unknown_arguments(kwargs, self.arguments)
-        if unknown:
-            raise SpiderArgumentError(f"-a {', '.join(unknown)}: unknown argument(s) of {self.name}; "
-                                      f"valid: {', '.join(self.arguments)}")
+        check_argument_names(self.name, kwargs, self.arguments)
         super().__init__(**kwargs)
         self.since_date = parse_day_argument(since, "since")
         self.until_date = parse_day_argument(until, "until")
@@ -184,9 +181,13 @@ class SiteSpider(scrapy.Spider):
         pinned = self.settings.get("TODAY")
         return date.fromisoformat(str(pinned)) if pinned else datetime.now(VN_TZ).date()
 
+    def uses_seen_store(self) -> bool:
+        """Incremental runs, and backfills resumed with ``JOBDIR``, skip what the seen-store holds."""
+        return not self.backfill or bool(self.settings.get("JOBDIR"))
+
     def will_skip(self, url: str) -> bool:
         """The seen-store will drop this article's request (see crawler.storage.seen)."""
-        return (not self.backfill or bool(self.settings.get("JOBDIR"))) and self.already_seen(url)
+        return self.uses_seen_store() and self.already_seen(url)
 
     def archived_day(self, url: str) -> date | None:
         """The publication day of an archived article: what a skipped article tells discovery."""

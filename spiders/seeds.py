@@ -30,7 +30,7 @@ from w3lib.url import path_to_file_uri
 
 from crawler.extraction.page import NotAnArticle, ParseError
 from crawler.extraction.text import normalize_text, strip_store_artefacts
-from spiders.arguments import SpiderArgumentError, unknown_arguments
+from spiders.arguments import SpiderArgumentError, check_argument_names
 
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 #: files in a seed directory that are not dumps (expected outputs, notes, manifests)
@@ -104,10 +104,7 @@ class SeedsSpider(scrapy.Spider):
     arguments = ("path", "manifest")
 
     def __init__(self, path: str | None = None, manifest: str | None = None, **kwargs):
-        unknown = unknown_arguments(kwargs, self.arguments)
-        if unknown:
-            raise SpiderArgumentError(f"-a {', '.join(unknown)}: unknown argument(s) of {self.name}; "
-                                      f"valid: {', '.join(self.arguments)}")
+        check_argument_names(self.name, kwargs, self.arguments)
         if path is not None and not str(path).strip():
             # never a silent fallback to the bundled seeds: a job meant to replay other dumps
             raise SpiderArgumentError("-a path= is empty: give a dump file or a folder of dumps "

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.storage.archive import Archive
+from crawler.ops.cli import open_readonly
 from crawler.storage.stories import StoryGraph
 
 
@@ -27,21 +26,20 @@ class Command(ScrapyCommand):
         parser.add_argument("--links", action="store_true", help="also the links and their evidence")
 
     def run(self, args, opts):
-        directory = self.settings.get("ARCHIVE_DIR", "archive")
-        if not (Path(directory) / "archive.sqlite3").is_file():
-            raise UsageError(f"no archive at {directory} (set -s ARCHIVE_DIR=...)", print_help=False)
         if len(args) > 1:
             raise UsageError("at most one URL", print_help=False)
-        archive = Archive(directory)
+        archive = open_readonly(self, self.settings.get("ARCHIVE_DIR", "archive"))
+        if archive is None:
+            return
         try:
-            graph = StoryGraph(archive.conn)
+            graph = StoryGraph(archive.conn, readonly=True)
             if args:
-                story = graph.story_of(args[0])
+                story = graph.story_of(args[0]) if graph.exists() else None
                 if story is None:
                     raise UsageError(f"not in the archive's story graph: {args[0]}", print_help=False)
                 stories = [{"story_id": story, "members": graph.members(story)}]
             else:
-                stories = graph.stories(min_members=2)
+                stories = graph.stories(min_members=2) if graph.exists() else []
             for entry in stories:
                 out = {"story_id": entry["story_id"],
                        "members": [{k: m[k] for k in ("url", "site", "language", "role", "archived")}

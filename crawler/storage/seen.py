@@ -39,10 +39,8 @@ class SeenStoreMiddleware:
         return Archive.for_crawler(self.crawler)
 
     def _active(self) -> bool:
-        spider = self.crawler.spider
-        if not hasattr(spider, "article_page"):
-            return False
-        return not getattr(spider, "backfill", False) or bool(self.crawler.settings.get("JOBDIR"))
+        uses = getattr(self.crawler.spider, "uses_seen_store", None)  # site spiders only
+        return bool(uses and uses())
 
     def _keep(self, request) -> bool:
         if not getattr(request, "meta", None) or not request.meta.get("article") or request.dont_filter:

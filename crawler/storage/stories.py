@@ -93,9 +93,15 @@ def language_of_url(url: str) -> str | None:
 class StoryGraph:
     """The story tables on an open SQLite connection (the archive's)."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, readonly: bool = False):
         self.conn = conn
-        self.conn.executescript(SCHEMA)
+        if not readonly:
+            self.conn.executescript(SCHEMA)
+
+    def exists(self) -> bool:
+        """The story tables are in the file (an archive no story pipeline wrote to has none)."""
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='story_nodes'").fetchone() \
+            is not None
 
     # --- writing ------------------------------------------------------------------------
     @contextmanager
