@@ -8,6 +8,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+from crawler.fetching.warc.index import replay_paths
+
 
 def check_arguments(spidercls, spargs: dict) -> str | None:
     """Build the spider once from its ``-a`` arguments, without a crawler: its own checks (names,
@@ -36,8 +38,7 @@ def check_replay_warc(value) -> str | None:
         path = Path(raw).expanduser()
         if not path.exists():
             return f"REPLAY_WARC {path} does not exist"
-        files = [path] if path.is_file() else sorted(
-            p for p in path.iterdir() if p.is_file() and p.name.endswith((".warc", ".warc.gz")))
+        files = replay_paths([path])  # a folder: its WARCs, as the replay reads them
         if not files:
             return f"REPLAY_WARC {path} holds no .warc or .warc.gz file"
         for file in files:
