@@ -8,8 +8,9 @@ COMMANDS_MODULE = "crawler.commands"
 # --- identity and politeness --------------------------------------------------------------
 #: who to contact about this crawler; sent in the User-Agent
 CONTACT = "vnfa-crawler maintainers <vnfa-crawler@users.noreply.github.com>"
-#: USER_AGENT is built from CONTACT when the crawl starts (crawler.ops.addon), so -s CONTACT=... reaches it
-ADDONS = {"crawler.ops.addon.ContactUserAgent": 0}
+#: USER_AGENT is built from CONTACT when the crawl starts (crawler.ops.addon), so -s CONTACT=... reaches it;
+#: a scrapyd job (-a _job=ID) gets its own JOBDIR (crawler.ops.jobdir)
+ADDONS = {"crawler.ops.addon.ContactUserAgent": 0, "crawler.ops.jobdir.JobDirPerJob": 10}
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -109,6 +110,9 @@ SPIDER_MIDDLEWARES = {
 }
 #: in-run request dedup in memory; the archive's seen-store is what persists (see module)
 DUPEFILTER_CLASS = "crawler.fetching.dupefilter.MemoryDupeFilter"
+#: a job scheduled through scrapyd (-a _job=ID) runs with JOBDIR=<JOBDIR_PER_JOB>/<spider>/<ID>, relative
+#: to the node's scrapyd folder, unless a JOBDIR is given; None or "" turns it off (crawler.ops.jobdir)
+JOBDIR_PER_JOB = "jobs"
 #: with JOBDIR, discards the disk queues of a run that was killed instead of closed (crawler/scheduler.py)
 SCHEDULER = "crawler.fetching.scheduler.ResumableScheduler"
 

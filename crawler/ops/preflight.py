@@ -80,3 +80,20 @@ def run_failures(stats: dict, settings=None) -> list[str]:
     if failed_monitors:
         reasons.append(f"monitor(s) failed: {failed_monitors}")
     return reasons
+
+
+def recorded_run_failures(run: dict) -> list[str]:
+    """Why a run recorded in the archive's ``runs`` table failed (empty: it succeeded) -- the rule of
+    :func:`run_failures`, read from the record (its verdict, monitors and counts) instead of the live
+    stats, for a run that ended on another machine (``scrapy schedule-backfill --status``). The
+    unreadable-WARC case shows here as "fetched nothing"."""
+    counts = run.get("counts") or {}
+    reasons = []
+    if not counts.get("responses"):
+        reasons.append("fetched nothing: not a single response")
+    if counts.get("article_errors") and not counts.get("article_pages"):
+        reasons.append(f"every article request failed ({counts['article_errors']})")
+    failed = [name for name, m in (run.get("monitors") or {}).items() if m.get("status") != "pass"]
+    if failed or run.get("verdict") != "pass":
+        reasons.append(f"monitor(s) failed: {', '.join(failed) or run.get('verdict')}")
+    return reasons
