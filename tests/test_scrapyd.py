@@ -60,19 +60,39 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_node(home: Path) -> tuple[subprocess.Popen, str]:
+def start_node(home: Path, started: list[subprocess.Popen], tries: int = 3) -> str:
+    """Start scrapyd in ``home`` on a free port (appended to ``started``) and wait until it answers;
+    its URL. Another try on a fresh port if it exits (a port taken in between)."""
     home.mkdir(parents=True)
-    port = free_port()
-    (home / "scrapyd.conf").write_text(
-        "[scrapyd]\nbind_address = 127.0.0.1\n"
-        f"http_port = {port}\neggs_dir = {home / 'eggs'}\nlogs_dir = {home / 'logs'}\ndbs_dir = {home / 'dbs'}\n"
-        "poll_interval = 0.5\nmax_proc = 2\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE")}
-    log = open(home / "scrapyd.out", "wb")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen([sys.executable, "-m", "scrapyd", "--pidfile="], cwd=home, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    log.close()
-    return process, f"http://127.0.0.1:{port}/"
+    for _ in range(tries):
+        port = free_port()
+        (home / "scrapyd.conf").write_text(
+            "[scrapyd]\nbind_address = 127.0.0.1\n"
+            f"http_port = {port}\neggs_dir = {home / 'eggs'}\nlogs_dir = {home / 'logs'}\ndbs_dir = {home / 'dbs'}\n"
+            "poll_interval = 0.5\nmax_proc = 2\n", encoding="utf-8")
+        with open(home / "scrapyd.out", "wb") as log:
+            process = subprocess.Popen([sys.executable, "-m", "scrapyd", "--pidfile="], cwd=home, env=env,
+                                       stdout=log, stderr=subprocess.STDOUT)
+        started.append(process)
+        url, deadline = f"http://127.0.0.1:{port}/", time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            if answers(url):
+                return url
+            time.sleep(0.2)
+        process.kill()
+    unavailable(f"scrapyd did not start in {home}: {(home / 'scrapyd.out').read_text(errors='replace')[-2000:]}")
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -91,25 +111,11 @@ def nodes(tmp_path_factory):
     except ImportError as exc:
         unavailable(f"not installed ({exc}); pip install -e '.[scrapyd]'")
     tmp = tmp_path_factory.mktemp("scrapyd")
-    started = [start_node(tmp / f"node{i}") for i in (1, 2)]
+    started: list[subprocess.Popen] = []
     try:
-        deadline = time.monotonic() + 60
-        for (process, url), i in zip(started, (1, 2)):
-            while not answers(url):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    out = (tmp / f"node{i}" / "scrapyd.out").read_text(errors="replace")[-2000:]
-                    unavailable(f"scrapyd did not start at {url}: {out}")
-                time.sleep(0.2)
-        yield [(url, tmp / f"node{i}") for (_, url), i in zip(started, (1, 2))]
+        yield [(start_node(tmp / f"node{i}", started), tmp / f"node{i}") for i in (1, 2)]
     finally:
-        for process, _ in started:
-            process.terminate()
-        for process, _ in started:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(started)
 
 
 def scrapy(*args, env=None, timeout=300) -> subprocess.CompletedProcess:
@@ -129,8 +135,17 @@ def deployed(nodes, tmp_path_factory):
         proc = scrapy("scrapyd_client.deploy", f"node{i}", env={"XDG_CONFIG_HOME": str(config)})
         assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-2000:]
         answer = json.loads(proc.stdout)
-        assert answer["status"] == "ok" and answer["project"] == PROJECT and answer["spiders"] == 5, answer
+        assert answer["status"] == "ok" and answer["project"] == PROJECT and answer["spiders"] == len(spider_names()), answer
     return nodes
+
+
+def spider_names() -> list[str]:
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import get_spider_loader
+
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    return get_spider_loader(settings).list()
 
 
 def wait_for(state_file: Path, timeout: float = 240) -> list[dict]:
