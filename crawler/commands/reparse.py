@@ -10,6 +10,7 @@ archived); 2 for a bad invocation (no path, a path that does not exist or holds 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -87,10 +88,10 @@ class Command(ScrapyCommand):
         if unknown:
             return f"unknown -a name(s) {', '.join(unknown)}; reparse takes {', '.join(REPARSE_ARGUMENTS)}"
         for raw in args:
+            if not Path(raw).expanduser().exists():
+                return f"{raw} does not exist"
             if not replay_paths([raw]):
-                from pathlib import Path
-
-                return f"{raw} does not exist" if not Path(raw).exists() else f"{raw} holds no .warc or .warc.gz file"
+                return f"{raw} holds no .warc or .warc.gz file"
         return None
 
     def _report(self, reparse: Reparse) -> None:

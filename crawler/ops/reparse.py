@@ -38,6 +38,7 @@ import asyncio
 import json
 import logging
 import multiprocessing
+import resource
 import sys
 import time
 from collections import Counter
@@ -51,6 +52,8 @@ from scrapy.exporters import JsonLinesItemExporter
 
 from crawler.fetching.warc.index import WarcIndex
 from crawler.ops.reparse_worker import Capture, ChunkResult, Parser, init_worker, parse_chunk
+from crawler.storage.archive import truncate_partial_line
+from crawler.stories.signals import PRECOMPUTED, story_text
 
 logger = logging.getLogger(__name__)
 
@@ -123,12 +126,13 @@ class Journal:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists():
+            truncate_partial_line(self.path)  # a line cut by a kill: its capture is parsed again
             for line in self.path.read_text(encoding="utf-8").splitlines():
                 try:
                     url, offset, seq, items = line.split("\t", 3)
                     self.done[f"{url}\t{offset}\t{seq}"] = [tuple(pair) for pair in json.loads(items)]
-                except ValueError:  # a line cut by a kill: that capture is parsed again
-                    continue
+                except ValueError:
+                    logger.warning("%s: unreadable line skipped: %r", self.path, line[:200])
         self._fh = open(self.path, "a", encoding="utf-8")
 
     def record(self, capture: Capture, archived: list[tuple[str, str]]) -> None:
@@ -168,9 +172,17 @@ class SiteWriter:
         for method, args in parsed.writes:
             getattr(self.spider.archive, method)(*args)
         done = []
-        for item in parsed.items:
+        for item, story_signals in zip(parsed.items, parsed.story_signals):
+            # the story graph's costly text signals, computed by the parsing process: used when the
+            # pipelines left the text as the parser gave it (crawler.stories.signals.PRECOMPUTED)
+            key = (story_text(item), item.get("language"))
+            PRECOMPUTED[key] = story_signals
             before = self.stats.get_value("item_scraped_count", 0)
-            await self.scraper.start_itemproc_async(item, response=None)
+            try:
+                await self.scraper.start_itemproc_async(item, response=None)
+            finally:
+                unused = PRECOMPUTED.pop(key, None) is not None
+            self.stats.inc_value("reparse/story_signals/" + ("unused" if unused else "precomputed"))
             if self.stats.get_value("item_scraped_count", 0) > before:
                 done.append((item.get("canonical_url"), item.get("fingerprint")))
         return done
@@ -226,6 +238,8 @@ class Reparse:
     def run(self) -> int:
         """Reparse everything; the exit status (1: a WARC file could not be read to its end)."""
         started = time.monotonic()
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_before, children_before = own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
         index = WarcIndex.build(self.paths)
         try:
             self.bad_files = list(index.bad_files)
@@ -239,15 +253,22 @@ class Reparse:
                 pool = self._pool() if self.workers > 1 and captures else None
                 try:
                     asyncio.run(self._write_all(captures, journal, pool))
-                finally:
+                except BaseException:
                     if pool is not None:
                         pool.terminate()
+                    raise
+                finally:
+                    if pool is not None:
+                        pool.close()
                         pool.join()
             finally:
                 journal.close()
         finally:
             index.close()
         self.timings["total"] = time.monotonic() - started
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.timings["writer_cpu"] = own.ru_utime + own.ru_stime - cpu_before
+        self.timings["workers_cpu"] = children.ru_utime + children.ru_stime - children_before
         return 1 if self.bad_files else 0
 
     def _site_spider(self, name: str):

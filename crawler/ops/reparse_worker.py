@@ -14,6 +14,9 @@ are those of one run.
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -27,6 +30,7 @@ from scrapy.utils.misc import load_object
 
 from crawler.fetching.warc.index import WarcIndex, _Entry
 from crawler.items import ArticleItem
+from crawler.stories.signals import story_text, text_signals
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +58,8 @@ class Parsed:
     writes: list[tuple[str, tuple]] = field(default_factory=list)
     #: "item", or why there is none: "no_item" (parse error, media page...), "not_html", "unreadable"
     outcome: str = "item"
+    #: per item, its story signals (crawler.stories.signals.text_signals), computed here for the writer
+    story_signals: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -198,6 +204,7 @@ class Parser:
                         if fetched_at is not None:
                             result["fetched_at"] = fetched_at
                         out.items.append(result)
+                        out.story_signals.append(text_signals(story_text(result), result.get("language")))
             except Exception as exc:  # parse_article catches the parser's errors; this is the rest
                 stats.inc_value(f"reparse/crash/{spider.name}")
                 logger.exception("reparse of %s failed: %r", capture.url, exc)
@@ -216,6 +223,16 @@ _parser: Parser | None = None
 def init_worker(settings, spider_classes: dict[str, type], spider_args: dict) -> None:
     global _parser
     _parser = Parser(settings, spider_classes, spider_args, capture_logs=True)
+    parent = os.getppid()
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="reparse-orphan-guard", daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A parent killed outright (SIGKILL) cannot stop its pool: a worker then waits for work that
+    never comes. It checks every second that its parent is still the one that started it."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def parse_chunk(chunk: list[Capture]) -> ChunkResult:
