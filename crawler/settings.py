@@ -140,3 +140,9 @@ TODAY = None
 TOPIC_EXTRA_TERMS = []
 #: cantho: never walk more listing pages than this in one run
 CANTHO_MAX_PAGES = 200
+
+# --- scrapy reparse (crawler.ops.reparse) ------------------------------------------------------
+#: recorded responses sent to a parsing process at a time (results are still written in capture order)
+REPARSE_CHUNK_SIZE = 16
+#: seconds between two progress lines on stderr; 0: none
+REPARSE_PROGRESS_INTERVAL = 1.0

@@ -85,6 +85,9 @@ class SiteSpider(scrapy.Spider):
     discovery_dates_are_publication: bool = False
     #: share of the scraped items that must have each field (``time``: a date with its time); from rules.py
     field_coverage: dict[str, float] = {}
+    #: ``scrapy reparse`` (crawler.ops.reparse): items re-derived from recorded responses, with no
+    #: discovery and no window -- so the run records no coverage and no per-day counts
+    reparsing: bool = False
 
     def __init__(self, since: str | None = None, until: str | None = None, scope: str = "fa",
                  rescope_urls=None, **kwargs):
@@ -425,7 +428,7 @@ class SiteSpider(scrapy.Spider):
         self.day_counts[(published or "undated")[:10]] += 1
 
     def closed(self, reason):
-        if self.rescope_urls:
+        if self.rescope_urls or self.reparsing:
             return
         try:
             archive = Archive(self.settings.get("ARCHIVE_DIR", "archive"))

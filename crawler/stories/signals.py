@@ -198,24 +198,48 @@ def day_of(item: dict) -> str | None:
     return value[:10] if re.match(r"\d{4}-\d{2}-\d{2}", value) else None
 
 
+def story_text(item) -> str:
+    """The text the signals are read from: title, lead, body and the image captions."""
+    text = "\n".join(filter(None, [item.get("title"), item.get("lead"), item.get("body")]))
+    return text + "\n" + "\n".join(img.get("caption") or "" for img in item.get("images") or [])
+
+
+def text_signals(text: str, language: str | None) -> dict:
+    """The signals of one text -- the costly part of :func:`features` (names, foreign words,
+    figures, the folded words), a pure function of the text and its language."""
+    return {
+        "names": sorted(names(text)),
+        "foreign": sorted(foreign_words(text)) if language == "vi" else [],
+        "numbers": sorted(numbers(text)),
+        "text": folded_words(text),
+    }
+
+
+#: :func:`text_signals` computed ahead, by (text, language): ``scrapy reparse`` computes them in
+#: its parsing processes so that its one writing process, which runs the story graph, does not
+#: (crawler.ops.reparse); an entry is used once, and only for exactly the same text
+PRECOMPUTED: dict[tuple[str, str | None], dict] = {}
+
+
 def features(item: dict) -> dict:
     """The per-article record the story graph keeps: identity, slugs, credit and the signals."""
-    text = "\n".join(filter(None, [item.get("title"), item.get("lead"), item.get("body")]))
-    text += "\n" + "\n".join(img.get("caption") or "" for img in item.get("images") or [])
+    text = story_text(item)
     url = item.get("canonical_url") or item.get("url")
     lang, slug = platform_slug(url)
+    language = item.get("language")
+    signals = PRECOMPUTED.pop((text, language), None) or text_signals(text, language)
     return {
         "url": url,
         "site": item.get("site"),
-        "language": item.get("language"),
+        "language": language,
         "day": day_of(item),
         "slug": slug or paper_slug(url),
-        "title_slug": slugify(item.get("title")) if item.get("language") == "vi" else None,
+        "title_slug": slugify(item.get("title")) if language == "vi" else None,
         "credit": credited_site(item.get("source_name")),
         "credit_name": fold(item.get("source_name") or "").strip() or None,
-        "names": sorted(names(text)),
-        "foreign": sorted(foreign_words(text)) if item.get("language") == "vi" else [],
-        "numbers": sorted(numbers(text)),
+        "names": signals["names"],
+        "foreign": signals["foreign"],
+        "numbers": signals["numbers"],
         "remnants": [slugify(r) for r in vietnamese_remnants(item) if slugify(r)],
-        "text": folded_words(text),
+        "text": signals["text"],
     }

@@ -99,6 +99,11 @@ class VietnamvnSpider(SiteSpider):
         self._queued: set[str] = set()
         self._days_requested: set[date] = set()
 
+    def is_article_url(self, url: str) -> bool:
+        """An article URL as the daily sitemaps' entries are read (:func:`url_slug`): a slug, under
+        a known language prefix or none -- the one rule, also for ``scrapy reparse``."""
+        return url_slug(url) is not None
+
     def wanted_days(self) -> list[date]:
         return self.range_days()
 

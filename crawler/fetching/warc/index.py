@@ -342,7 +342,13 @@ class WarcIndex:
 
     def read(self, entry: _Entry) -> tuple[int, list[tuple[str, str]], bytes, str]:
         """(status, headers without wire encoding, decoded body, protocol) of one capture."""
+        return self.read_capture(entry)[:4]
+
+    def read_capture(self, entry: _Entry) -> tuple[int, list[tuple[str, str]], bytes, str, str | None]:
+        """:meth:`read`, plus the capture's ``WARC-Date`` (the revisit's own for a revisit: when it
+        was fetched) -- ``scrapy reparse`` dates its items with it (crawler.ops.reparse)."""
         record = self._record(entry.loc)
+        warc_date = (record.rec_headers.get_header("WARC-Date") or "").strip() or None
         http = record.http_headers
         if entry.payload is None:
             body = record.content_stream().read()
@@ -352,7 +358,7 @@ class WarcIndex:
             if http is None or not http.headers or entry.original_headers:
                 http = original.http_headers
         headers = [(n, v) for n, v in http.headers if n.lower() not in WIRE_HEADERS]
-        return entry.status, headers, _maybe_gunzip(body, headers), http.protocol or "HTTP/1.1"
+        return entry.status, headers, _maybe_gunzip(body, headers), http.protocol or "HTTP/1.1", warc_date
 
     def close(self) -> None:
         for fh in self._handles.values():
