@@ -146,3 +146,6 @@ CANTHO_MAX_PAGES = 200
 REPARSE_CHUNK_SIZE = 16
 #: seconds between two progress lines on stderr; 0: none
 REPARSE_PROGRESS_INTERVAL = 1.0
+#: without -s JOBDIR, a reparse journals here (one folder per set of input files), so the same command
+#: after a kill resumes; the journal is removed once a run has gone through every capture
+REPARSE_JOURNAL_DIR = "jobs/reparse"

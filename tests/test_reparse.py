@@ -165,11 +165,31 @@ def test_killed_reparse_run_again_resumes_to_the_same_archive(tmp_path, recordin
 
 
 @pytest.mark.slow
-def test_run_again_without_jobdir_parses_again_and_changes_nothing(tmp_path, recordings):
+def test_killed_without_jobdir_the_same_command_resumes(tmp_path, recordings):
+    """No JOBDIR: the journal is kept per set of input files; a kill leaves it, a finished run removes it."""
+    warc = recordings / "baoquocte.warc.gz"
+    journals, archive = tmp_path / "journals", tmp_path / "a"
+    pipelines = {"pipelines.normalize.NormalizePipeline": 100, "pipelines.dates.DatesPipeline": 200,
+                 "pipelines.scope.ScopePipeline": 250, "pipelines.dedup.DedupPipeline": 300,
+                 "tests.crash_hooks.CrashingArchivePipeline": 400, "pipelines.stories.StoriesPipeline": 450}
+    common = ("-s", f"ARCHIVE_DIR={archive}", "-s", f"REPARSE_JOURNAL_DIR={journals}")
+    killed = reparse(str(warc), *common, "-s", f"ITEM_PIPELINES={json.dumps(pipelines)}", env={ENV_AT: "10"})
+    assert killed.returncode == -9, killed.stderr[-3000:]
+    assert len(list(journals.glob("*/reparse.journal"))) == 1
+    again = reparse(str(warc), *common)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "skipped/journalled 9" in again.stderr
+    assert not list(journals.glob("*/reparse.journal"))  # gone once every capture went through
+    whole = reparse(str(warc), "-s", f"ARCHIVE_DIR={tmp_path / 'whole'}", "-s", f"REPARSE_JOURNAL_DIR={journals}")
+    assert whole.returncode == 0 and archived(archive) == archived(tmp_path / "whole")
+
+
+@pytest.mark.slow
+def test_run_again_after_a_finished_run_parses_again_and_changes_nothing(tmp_path, recordings):
     warc = recordings / "cantho.warc.gz"
-    first = reparse(str(warc), "-s", f"ARCHIVE_DIR={tmp_path / 'a'}")
+    first = reparse(str(warc), "-s", f"ARCHIVE_DIR={tmp_path / 'a'}", "-s", f"REPARSE_JOURNAL_DIR={tmp_path / 'j'}")
     before = archived(tmp_path / "a"), jsonl_lines(tmp_path / "a")
-    second = reparse(str(warc), "-s", f"ARCHIVE_DIR={tmp_path / 'a'}")
+    second = reparse(str(warc), "-s", f"ARCHIVE_DIR={tmp_path / 'a'}", "-s", f"REPARSE_JOURNAL_DIR={tmp_path / 'j'}")
     assert first.returncode == second.returncode == 0
     # every item is found archived by the earlier run (also the second session URL of one article)
     assert total(second.stderr, "pipeline/dedup/already_archived") == \

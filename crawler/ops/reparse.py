@@ -17,12 +17,14 @@ goes through its site's page object and the item pipelines into the project's ar
   ``Crawler`` of the site spider with the project settings -- so ``ARCHIVE_DIR`` or whatever
   backend ``Archive.for_crawler`` opens is the crawl's. Results are taken in capture order, so
   of two URLs with the same text the first recorded is kept, whatever the number of workers.
-* **Resume.** With ``-s JOBDIR=DIR``, each capture whose item went through the pipelines is
-  journalled (``DIR/reparse.journal``); a run again with the same JOBDIR skips journalled
-  captures before reading them, when the archive still holds their item with the journalled
-  fingerprint. The seen-store is not used for this: after a parser fix every archived URL is
-  seen, and re-reading them is the point. Without JOBDIR a second run parses everything again
-  and the pipelines leave the archive unchanged (``pipeline/dedup/already_archived``).
+* **Resume.** Each capture whose item went through the pipelines is journalled
+  (``reparse.journal``); a run again over the same recordings skips journalled captures before
+  reading them, when the archive still holds their item with the journalled fingerprint. The
+  journal is kept in ``-s JOBDIR=DIR`` when given (and stays there), else in
+  ``REPARSE_JOURNAL_DIR/<digest of the input files>`` -- removed once a run has gone through
+  every capture, so a killed reparse resumes with the same command, and the next reparse after
+  a parser fix reads everything again. The seen-store is not used for this: after a parser fix
+  every archived URL is seen, and re-reading them is the point.
 
 What differs from a replay crawl's items (``scrapy crawl SPIDER -s REPLAY_WARC=...``):
 ``fetched_at`` is the capture's ``WARC-Date`` (a crawl writes the time it ran), and
@@ -35,6 +37,7 @@ window, languages it does not ask for) are re-parsed too: reparse takes every re
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -58,6 +61,21 @@ from crawler.stories.signals import PRECOMPUTED, story_text
 logger = logging.getLogger(__name__)
 
 JOURNAL_NAME = "reparse.journal"
+
+
+def default_journal_dir(settings, paths: list[Path]) -> Path:
+    """Where a reparse without JOBDIR journals: one folder per set of input files (resolved path,
+    size, mtime), so the same command after a kill finds its journal and other inputs do not."""
+    files = sorted(p.resolve() for p in paths)
+    listing = []
+    for path in files:
+        members = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for member in members:
+            if member.is_file():
+                stat = member.stat()
+                listing.append(f"{member}\t{stat.st_size}\t{stat.st_mtime_ns}")
+    digest = hashlib.sha1("\n".join(listing).encode("utf-8")).hexdigest()[:16]
+    return Path(settings.get("REPARSE_JOURNAL_DIR") or "jobs/reparse") / digest
 
 
 # --- which captures ---------------------------------------------------------------------------
@@ -143,6 +161,15 @@ class Journal:
     def close(self) -> None:
         if self._fh is not None:
             self._fh.close()
+            self._fh = None
+
+    def remove(self) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+            try:
+                self.path.parent.rmdir()
+            except OSError:
+                pass  # not empty (another file someone put there): left as it is
 
 
 # --- the writer: one crawler per site, the pipelines, the archive -----------------------------
@@ -248,7 +275,9 @@ class Reparse:
             captures = plan(index, SiteRouter(self.spider_classes), self._site_spider, self.counts)
             self.writers = {name: self.writers[name] for name in dict.fromkeys(c.spider for c in captures)}
             self.timings["index"] = time.monotonic() - started
-            journal = Journal(self.settings.get("JOBDIR"))
+            jobdir = self.settings.get("JOBDIR")
+            journal = Journal(jobdir or default_journal_dir(self.settings, self.paths))
+            completed = False
             try:
                 pool = self._pool() if self.workers > 1 and captures else None
                 try:
@@ -261,8 +290,11 @@ class Reparse:
                     if pool is not None:
                         pool.close()
                         pool.join()
+                completed = True
             finally:
                 journal.close()
+                if completed and not jobdir:
+                    journal.remove()  # every capture went through: the next reparse reads all again
         finally:
             index.close()
         self.timings["total"] = time.monotonic() - started
