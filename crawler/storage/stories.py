@@ -116,13 +116,13 @@ class StoryGraph:
         stored = {k: v for k, v in f.items() if k not in ("url", "text")}
         row = self.conn.execute("SELECT anchor, story_id FROM story_nodes WHERE url=?", (f["url"],)).fetchone()
         anchor, story = row if row else (f["url"], story_id_for(f["url"]))
+        # a replacement, not an update (what SQLite's INSERT OR REPLACE did): the row moves to the
+        # end of the table, and the candidate queries below return rows in the order they always did
+        if row:
+            self.conn.execute("DELETE FROM story_nodes WHERE url=?", (f["url"],))
         self.conn.execute(
             "INSERT INTO story_nodes (url, site, language, day, slug, title_slug, credit, named, archived,"
-            " features, text, anchor, story_id) VALUES (?,?,?,?,?,?,?,?,1,?,?,?,?)"
-            " ON CONFLICT (url) DO UPDATE SET site=excluded.site, language=excluded.language, day=excluded.day,"
-            " slug=excluded.slug, title_slug=excluded.title_slug, credit=excluded.credit, named=excluded.named,"
-            " archived=excluded.archived, features=excluded.features, text=excluded.text, anchor=excluded.anchor,"
-            " story_id=excluded.story_id",
+            " features, text, anchor, story_id) VALUES (?,?,?,?,?,?,?,?,1,?,?,?,?)",
             (f["url"], f["site"], f["language"], f["day"], f["slug"], f["title_slug"], f["credit"], int(named),
              json.dumps(stored, ensure_ascii=False), f["text"], anchor, story))
 
