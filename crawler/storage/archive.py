@@ -149,7 +149,7 @@ class Archive(Ledgers):
             try:
                 conn = PgConnection(location, readonly=True)
             except ImportError as exc:
-                raise NoArchive(f"ARCHIVE_URL needs psycopg (pip install 'vnfa-crawler[postgres]'): {exc}") from None
+                raise NoArchive(str(exc)) from None
             except Exception as exc:  # psycopg.OperationalError: unreachable, no such database, refused
                 raise NoArchive(f"cannot open the archive at {redact(location)}: {str(exc).strip()}") from None
             where = redact(location)

@@ -85,7 +85,10 @@ class PgConnection:
     connection) with sqlite3's calling conventions, so the archive's SQL runs unchanged."""
 
     def __init__(self, url: str, readonly: bool = False):
-        import psycopg
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise ImportError(f"ARCHIVE_URL needs psycopg 3: pip install -e '.[postgres]' ({exc})") from exc
 
         self.url = url
         self.raw = psycopg.connect(url, autocommit=True)
