@@ -77,6 +77,9 @@ VALIDATE_MIN_BODY_CHARS = 80
 DEDUP_DROP_ARCHIVED = False
 #: the embedded archive: SQLite + JSON Lines (+ WARC for live crawls)
 ARCHIVE_DIR = "archive"
+#: a postgresql:// URL selects the PostgreSQL archive instead (crawler.storage.backends; the
+#: ``postgres`` extra): for crawls on several machines. Empty: SQLite under ARCHIVE_DIR.
+ARCHIVE_URL = ""
 
 # --- WARC record and replay (crawler.fetching.warc) ------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {

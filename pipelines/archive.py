@@ -1,4 +1,4 @@
-"""Archive: the embedded default store (SQLite + JSON Lines) under ``ARCHIVE_DIR``."""
+"""Archive: the embedded default store (SQLite + JSON Lines) under ``ARCHIVE_DIR``, or PostgreSQL at ``ARCHIVE_URL``."""
 from __future__ import annotations
 
 import logging
@@ -15,7 +15,10 @@ class ArchivePipeline(ArchiveBackedPipeline):
 
     def open_spider(self):
         super().open_spider()
-        self.stats.set_value("archive/dir", str(self.archive.dir))
+        if self.archive.dir is not None:
+            self.stats.set_value("archive/dir", str(self.archive.dir))
+        else:
+            self.stats.set_value("archive/url", self.archive.location)  # without the password
 
     def process_item(self, item):
         if self.archive.add(item):

@@ -10,7 +10,7 @@ from pipelines.base import ArchiveBackedPipeline
 class DedupPipeline(ArchiveBackedPipeline):
     """Drops an item whose canonical URL or fingerprint was already seen in this run.
 
-    The lookup goes to the archive's SQLite indexes (the archive pipeline writes each item
+    The lookup goes to the archive's indexes (the archive pipeline writes each item
     before the next one is checked, on the same connection), so memory does not grow with
     the archive. The same text at two URLs is one article; a translation has another
     fingerprint and is kept.

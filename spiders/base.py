@@ -53,7 +53,7 @@ from crawler.extraction.layers import safe_urljoin
 from crawler.extraction.page import PROVENANCE_FIELDS, HtmlArticle, NotAnArticle, ParseError
 from crawler.extraction.topic import Tagger
 from crawler.fetching.feeds import feed_entries
-from crawler.storage.archive import Archive
+from crawler.storage.archive import Archive, open_archive
 from spiders.arguments import SpiderArgumentError, check_argument_names, parse_day_argument
 
 
@@ -431,7 +431,7 @@ class SiteSpider(scrapy.Spider):
         if self.rescope_urls or self.reparsing:
             return
         try:
-            archive = Archive(self.settings.get("ARCHIVE_DIR", "archive"))
+            archive = open_archive(self.settings)
         except Exception as exc:  # reporting must not turn a good crawl into a failure
             self.logger.error("could not open the archive to record the run: %r", exc)
             return

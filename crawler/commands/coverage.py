@@ -24,7 +24,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--json", action="store_true", help="one JSON object per site")
 
     def run(self, args, opts):
-        archive = open_readonly(self, self.settings.get("ARCHIVE_DIR", "archive"))
+        archive = open_readonly(self)
         if archive is None:
             return
         try:

@@ -39,7 +39,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--recent", type=int, default=10, help="runs in the trend (default 10)")
 
     def run(self, args, opts):
-        archive = open_readonly(self, self.settings.get("ARCHIVE_DIR", "archive"))
+        archive = open_readonly(self)
         if archive is None:
             return
         try:

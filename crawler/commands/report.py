@@ -33,7 +33,7 @@ class Command(ScrapyCommand):
             say_error(f"scrapy report needs matplotlib (pip install 'vnfa-crawler[report]'): {exc}")
             self.exitcode = EXIT_USAGE
             return
-        archive = open_readonly(self, self.settings.get("ARCHIVE_DIR", "archive"))
+        archive = open_readonly(self)
         if archive is None:
             return
         try:

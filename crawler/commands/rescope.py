@@ -16,6 +16,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.extraction.topic import Tagger
 from crawler.storage.archive import Archive
+from crawler.storage.backends import archive_location, is_database_url
 
 
 class Command(ScrapyCommand):
@@ -32,13 +33,14 @@ class Command(ScrapyCommand):
         parser.add_argument("--dry-run", action="store_true", help="only say what would be fetched")
 
     def run(self, args, opts):
-        directory = self.settings.get("ARCHIVE_DIR", "archive")
-        if not (Path(directory) / "archive.sqlite3").is_file():
-            raise UsageError(f"no archive at {directory} (set -s ARCHIVE_DIR=...)", print_help=False)
+        location = archive_location(self.settings)
+        if not is_database_url(location) and not (Path(location) / "archive.sqlite3").is_file():
+            raise UsageError(f"no archive at {location} (set -s ARCHIVE_DIR=... or -s ARCHIVE_URL=postgresql://...)",
+                             print_help=False)
         loader = self.crawler_process.spider_loader
         names = args or [n for n in loader.list() if getattr(loader.load(n), "site", "")]
         tagger = Tagger.from_settings(self.settings)
-        archive = Archive(directory)
+        archive = Archive(location)
         plans = {}
         try:
             for name in names:

@@ -28,7 +28,7 @@ class Command(ScrapyCommand):
     def run(self, args, opts):
         if len(args) > 1:
             raise UsageError("at most one URL", print_help=False)
-        archive = open_readonly(self, self.settings.get("ARCHIVE_DIR", "archive"))
+        archive = open_readonly(self)
         if archive is None:
             return
         try:

@@ -34,7 +34,7 @@ from spidermon import Monitor, MonitorSuite, monitors
 from spidermon import settings as sm
 from spidermon.core.actions import Action
 
-from crawler.storage.archive import Archive
+from crawler.storage.archive import Archive, open_archive
 
 logger = logging.getLogger(__name__)
 #: unittest (and so spidermon's failure report) leaves the frames of this module out: a failed monitor
@@ -234,7 +234,7 @@ class RecordRun(Action):
             "verdict": "fail" if failed else "pass",
             "monitors": results,
         }
-        archive = Archive(crawler.settings.get("ARCHIVE_DIR", "archive"))
+        archive = open_archive(crawler.settings)
         try:
             archive.record_run(run)
         finally:

@@ -93,7 +93,7 @@ def render(archive, days: int = 60, recent_runs: int = 10) -> str:
              "<style>body{font-family:sans-serif;margin:1.5em;max-width:1100px}h2{border-bottom:2px solid #ccc}"
              f"td,th{{padding:2px 8px;text-align:left}}.pass{{color:{GOOD};font-weight:bold}}"
              f".fail{{color:{BAD};font-weight:bold}}.charts{{display:flex;flex-wrap:wrap;gap:1em}}</style></head><body>",
-             f"<h1>vnfa archive report</h1><p>{html.escape(str(archive.dir))}: {archive.count()} article(s)</p>"]
+             f"<h1>vnfa archive report</h1><p>{html.escape(archive.location)}: {archive.count()} article(s)</p>"]
     for site in sites:
         data = site_data(archive, site, days)
         head = f"<h2 id='{html.escape(site)}'>{html.escape(site)}</h2><p>{data['articles']} article(s)"

@@ -1,19 +1,24 @@
-"""The embedded archive: SQLite (source of truth) + JSON Lines partitions by site and month.
+"""The archive: one row per article, upserted by canonical URL, beside the seen-store and the ledgers.
 
-Layout under ``ARCHIVE_DIR``::
+Two backends hold it, behind this one class and one set of SQL (crawler.storage.backends):
 
-    archive.sqlite3               articles, seen-store, run statistics (WAL mode)
+* SQLite under ``ARCHIVE_DIR`` (the default), with JSON Lines partitions beside it::
+
+    archive.sqlite3               articles, seen-store, ledgers, story graph (WAL mode)
     jsonl/<site>/<YYYY-MM>.jsonl  one line per article, partitioned by publication month
     jsonl/<site>/undated.jsonl    articles whose date could not be read
     warc/                         WARC recordings of live crawls (crawler.fetching.warc)
 
-Why this order of writes: a row is committed to SQLite (flagged ``jsonl_written=0``)
-before its JSON line is appended, and the flag is cleared in the next transaction. A
-process killed anywhere in between leaves a row that :meth:`Archive.recover` finds on the
-next open: it appends the line only if the partition does not hold it yet, and cuts off
-a partial last line. So a crash never loses an archived article nor writes it twice, and
-two processes may share one archive (SQLite locking + an exclusive ``flock`` around each
-commit-and-append).
+  Several processes may share one directory: SQLite's locking plus an exclusive ``flock``
+  around each commit-and-append; a crash between the commit and the append is repaired on the
+  next open (crawler.storage.jsonl).
+* PostgreSQL at ``ARCHIVE_URL`` (``-s ARCHIVE_URL=postgresql://user@host/db``), for crawls on
+  several machines: the same tables (crawler.storage.migrations), no partitions (``scrapy
+  archive-export`` writes the same lines). Writers run at once: row-level upserts, and an
+  advisory lock per fingerprint around :meth:`Archive.add`'s read-then-write.
+
+On both, an article is archived in one transaction that also marks it seen: a crash never loses
+an article nor archives it twice.
 """
 from __future__ import annotations
 
@@ -32,82 +37,20 @@ from pathlib import Path
 
 from itemadapter import ItemAdapter
 
+from crawler.storage import jsonl
+from crawler.storage.backends import PgConnection, archive_location, connect_sqlite, dialect_of, is_database_url, redact
+from crawler.storage.jsonl import jsonl_index, partition_for, truncate_partial_line
 from crawler.storage.ledgers import Ledgers
+from crawler.storage.migrations import migrate
 
 logger = logging.getLogger(__name__)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    canonical_url TEXT PRIMARY KEY,
-    fingerprint   TEXT NOT NULL,
-    site          TEXT NOT NULL,
-    language      TEXT,
-    published_at  TEXT,
-    url           TEXT NOT NULL,
-    partition     TEXT NOT NULL,
-    item_json     TEXT NOT NULL,
-    run_id        TEXT,
-    jsonl_written INTEGER NOT NULL DEFAULT 0,
-    archived_at   TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS articles_fingerprint ON articles (fingerprint);
-CREATE INDEX IF NOT EXISTS articles_pending ON articles (jsonl_written) WHERE jsonl_written = 0;
-CREATE TABLE IF NOT EXISTS seen (
-    canonical_url TEXT PRIMARY KEY,
-    site          TEXT,
-    first_seen    TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS day_counts (
-    run_id  TEXT NOT NULL,
-    spider  TEXT NOT NULL,
-    day     TEXT NOT NULL,
-    count   INTEGER NOT NULL,
-    PRIMARY KEY (run_id, day)
-);
-CREATE TABLE IF NOT EXISTS coverage (
-    site        TEXT NOT NULL,
-    start_day   TEXT NOT NULL,
-    end_day     TEXT NOT NULL,
-    run_id      TEXT NOT NULL,
-    kind        TEXT NOT NULL,
-    recorded_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS coverage_site ON coverage (site);
-CREATE TABLE IF NOT EXISTS scope_drops (
-    canonical_url  TEXT PRIMARY KEY,
-    site           TEXT,
-    url            TEXT NOT NULL,
-    title          TEXT,
-    language       TEXT,
-    text           TEXT,
-    reason         TEXT NOT NULL,
-    tagger_version TEXT NOT NULL,
-    dropped_at     TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS runs (
-    run_id        TEXT PRIMARY KEY,
-    spider        TEXT NOT NULL,
-    site          TEXT,
-    arguments     TEXT NOT NULL,
-    started_at    TEXT,
-    finished_at   TEXT,
-    finish_reason TEXT,
-    counts        TEXT NOT NULL,
-    verdict       TEXT NOT NULL,
-    monitors      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS runs_spider ON runs (spider, finished_at);
-"""
+__all__ = ["Archive", "NoArchive", "open_archive", "item_to_json", "partition_for", "truncate_partial_line",
+           "jsonl_index", "retry_locked"]
 
 
 class NoArchive(Exception):
-    """A path that holds no readable archive (read-only commands refuse it, never create one)."""
-
-
-def partition_for(site: str, published_at: str | None) -> str:
-    month = published_at[:7] if published_at and len(published_at) >= 7 else "undated"
-    safe_site = "".join(c for c in site if c.isalnum() or c in ".-_") or "unknown"
-    return f"jsonl/{safe_site}/{month}.jsonl"
+    """A location that holds no readable archive (read-only commands refuse it, never create one)."""
 
 
 #: values ItemAdapter.asdict() returns as they are (no adapter claims them as items)
@@ -137,17 +80,46 @@ def item_to_json(item) -> str:
                       ensure_ascii=False, sort_keys=True)
 
 
+UPSERT = """INSERT INTO articles (canonical_url, fingerprint, site, language, published_at, url,
+                                  partition, item_json, run_id, jsonl_written, archived_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (canonical_url) DO UPDATE SET
+                fingerprint=excluded.fingerprint, language=excluded.language,
+                published_at=excluded.published_at, url=excluded.url, partition=excluded.partition,
+                item_json=excluded.item_json, run_id=excluded.run_id, jsonl_written=excluded.jsonl_written,
+                archived_at=excluded.archived_at
+            WHERE articles.fingerprint != excluded.fingerprint"""
+
+
+def open_archive(settings) -> Archive:
+    """The archive the settings name: PostgreSQL at ``ARCHIVE_URL``, else SQLite under ``ARCHIVE_DIR``."""
+    return Archive(archive_location(settings))
+
+
 class Archive(Ledgers):
-    """One archive directory. Use :meth:`for_crawler` so every pipeline shares one connection."""
+    """One archive: a directory (SQLite + JSON Lines) or a PostgreSQL URL. Use :meth:`for_crawler`
+    so every pipeline of a crawl shares one connection."""
 
     _by_crawler: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def __init__(self, directory: str | os.PathLike):
-        self.dir = Path(directory)
+    def __init__(self, location: str | os.PathLike):
+        self._pending: list[str] = []  # URLs whose JSON line is written, their flag not yet cleared
+        self.readonly = False
+        self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+        if is_database_url(location):
+            self.url, self.dir, self.db_path = location, None, None
+            self.conn = PgConnection(location)
+            try:
+                migrate(self.conn)  # under an advisory lock: any number of processes may open at once
+            except BaseException:
+                self.conn.close()
+                raise
+            self.dialect = dialect_of(self.conn)
+            return
+        self.url = None
+        self.dir = Path(location)
         (self.dir / "jsonl").mkdir(parents=True, exist_ok=True)
         self.db_path = self.dir / "archive.sqlite3"
-        self._pending: list[str] = []
-        self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
         # Everything that opening does -- creating the file, switching it to WAL, the schema and
         # the recovery of an interrupted run -- happens under the directory's file lock, so any
         # number of processes may open one archive at the same moment (cron starts jobs on the
@@ -155,40 +127,48 @@ class Archive(Ledgers):
         # for (no busy handler), so a rare "database is locked" left by a reader outside the
         # file lock is retried with a bounded backoff.
         with self._lock():
-            self.conn = retry_locked(self._connect)
-            retry_locked(lambda: self.conn.executescript(SCHEMA))
+            self.conn = retry_locked(lambda: connect_sqlite(self.db_path))
+            self.dialect = dialect_of(self.conn)
+            retry_locked(lambda: migrate(self.conn))
             self._recover_locked()
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.db_path, timeout=60, isolation_level=None)
-        try:
-            conn.execute("PRAGMA busy_timeout=60000")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-        except BaseException:
-            conn.close()
-            raise
-        return conn
+    @property
+    def location(self) -> str:
+        """Where the archive is, for messages and stats (a URL without its password)."""
+        return redact(self.url) if self.url else str(self.dir)
 
     @classmethod
-    def open_readonly(cls, directory: str | os.PathLike) -> Archive:
-        """The archive under ``directory`` opened read-only (SQLite ``mode=ro``): nothing is
-        created, recovered or written. :class:`NoArchive` when it holds no readable archive."""
+    def open_readonly(cls, location: str | os.PathLike) -> Archive:
+        """The archive at ``location`` opened read-only (SQLite ``mode=ro``; a PostgreSQL session
+        with read-only transactions): nothing is created, migrated, recovered or written.
+        :class:`NoArchive` when it holds no readable archive."""
         self = cls.__new__(cls)
-        self.dir = Path(directory)
-        self.db_path = self.dir / "archive.sqlite3"
         self._pending, self.run_id, self.readonly = [], None, True
-        if not self.db_path.is_file():
-            raise NoArchive(f"no archive at {self.dir} ({self.db_path.name} missing; set -s ARCHIVE_DIR=...)")
-        conn = sqlite3.connect(f"{self.db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
+        if is_database_url(location):
+            self.url, self.dir, self.db_path = location, None, None
+            try:
+                conn = PgConnection(location, readonly=True)
+            except ImportError as exc:
+                raise NoArchive(str(exc)) from None
+            except Exception as exc:  # psycopg.OperationalError: unreachable, no such database, refused
+                raise NoArchive(f"cannot open the archive at {redact(location)}: {str(exc).strip()}") from None
+            where = redact(location)
+        else:
+            self.url, self.dir = None, Path(location)
+            self.db_path = self.dir / "archive.sqlite3"
+            if not self.db_path.is_file():
+                raise NoArchive(f"no archive at {self.dir} ({self.db_path.name} missing; set -s ARCHIVE_DIR=...)")
+            conn = connect_sqlite(self.db_path, readonly=True)
+            where = str(self.db_path)
+        self.dialect = dialect_of(conn)
         try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        except sqlite3.DatabaseError as exc:
+            tables = self.dialect.tables(conn)
+        except Exception as exc:  # sqlite3.DatabaseError (not a database), a PostgreSQL error
             conn.close()
-            raise NoArchive(f"{self.db_path} is not a readable archive: {exc}") from None
+            raise NoArchive(f"{where} is not a readable archive: {exc}") from None
         if "articles" not in tables:
             conn.close()
-            raise NoArchive(f"{self.db_path} holds no archive (no articles table)")
+            raise NoArchive(f"{where} holds no archive (no articles table)")
         self.conn, self.tables = conn, tables
         return self
 
@@ -196,13 +176,19 @@ class Archive(Ledgers):
     def for_crawler(cls, crawler) -> Archive:
         archive = cls._by_crawler.get(crawler)
         if archive is None:
-            archive = cls(crawler.settings.get("ARCHIVE_DIR", "archive"))
+            archive = cls(archive_location(crawler.settings))
             cls._by_crawler[crawler] = archive
         return archive
 
     # --- locking and transactions ---------------------------------------------------
     @contextmanager
     def _lock(self) -> Iterator[None]:
+        """SQLite: the directory's exclusive flock (a commit and its JSON line append in one order
+        for every process). PostgreSQL: nothing -- its writes are row-level, and a read-then-write
+        names an advisory lock in :meth:`transaction`."""
+        if self.dir is None:
+            yield
+            return
         with open(self.dir / ".lock", "a") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
@@ -211,15 +197,10 @@ class Archive(Ledgers):
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+    def transaction(self, lock: str | None = None) -> Iterator:
+        """One write transaction; ``lock`` names what no other writer may read-then-write meanwhile."""
+        with self.dialect.transaction(self.conn, lock):
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
 
     # --- queries ----------------------------------------------------------------------
     def lookup(self, canonical_url: str, fp: str) -> tuple[str, str | None] | None:
@@ -239,8 +220,14 @@ class Archive(Ledgers):
             return self.conn.execute("SELECT COUNT(*) FROM articles WHERE site=?", (site,)).fetchone()[0]
         return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
+    def item_lines(self) -> Iterator[str]:
+        """Every article's stored JSON (the line its partition holds), by canonical URL (byte order
+        on both engines), streamed."""
+        for (raw,) in self.dialect.stream(self.conn, "SELECT item_json FROM articles ORDER BY canonical_url"):
+            yield raw
+
     def items(self) -> Iterator[dict]:
-        for (raw,) in self.conn.execute("SELECT item_json FROM articles ORDER BY canonical_url"):
+        for raw in self.item_lines():
             yield json.loads(raw)
 
     # --- writes -----------------------------------------------------------------------
@@ -254,49 +241,33 @@ class Archive(Ledgers):
         line = item_to_json(item)
         part = partition_for(adapter["site"], adapter.get("published_at"))
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        partitioned = self.dir is not None
         with self._lock():
-            with self.transaction() as conn:
+            # the fingerprint's lock: two writers of one text under two URLs must not both find it new
+            with self.transaction(lock=f"fingerprint:{adapter['fingerprint']}") as conn:
                 if self.lookup(adapter["canonical_url"], adapter["fingerprint"]) is not None:
                     return False
                 if self._pending:
-                    conn.executemany("UPDATE articles SET jsonl_written=1 WHERE canonical_url=?",
-                                     [(u,) for u in self._pending])
+                    jsonl.mark_written(conn, self._pending)
                     self._pending = []
-                cur = conn.execute(
-                    """INSERT INTO articles (canonical_url, fingerprint, site, language, published_at, url,
-                                             partition, item_json, run_id, jsonl_written, archived_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
-                       ON CONFLICT (canonical_url) DO UPDATE SET
-                           fingerprint=excluded.fingerprint, language=excluded.language,
-                           published_at=excluded.published_at, url=excluded.url, partition=excluded.partition,
-                           item_json=excluded.item_json, run_id=excluded.run_id, jsonl_written=0, archived_at=excluded.archived_at
-                       WHERE articles.fingerprint != excluded.fingerprint""",
-                    (adapter["canonical_url"], adapter["fingerprint"], adapter["site"], adapter.get("language"),
-                     adapter.get("published_at"), adapter["url"], part, line, self.run_id, now),
-                )
+                cur = conn.execute(UPSERT, (
+                    adapter["canonical_url"], adapter["fingerprint"], adapter["site"], adapter.get("language"),
+                    adapter.get("published_at"), adapter["url"], part, line, self.run_id, 0 if partitioned else 1, now))
                 changed = cur.rowcount > 0
                 if changed:  # seen in the very transaction that archives it: one commit, never one without the other
                     self._insert_seen(conn, adapter["canonical_url"], adapter["site"])
-            if changed:
+            if changed and partitioned:
                 self._append(part, [line])
                 self._pending.append(adapter["canonical_url"])
         return changed
 
     def _append(self, part: str, lines: list[str]) -> None:
-        path = self.dir / part
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = "".join(line + "\n" for line in lines).encode("utf-8")
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, data)
-        finally:
-            os.close(fd)
+        jsonl.append(self.dir, part, lines)
 
     def flush(self) -> None:
         if self._pending:
             with self.transaction() as conn:
-                conn.executemany("UPDATE articles SET jsonl_written=1 WHERE canonical_url=?",
-                                 [(u,) for u in self._pending])
+                jsonl.mark_written(conn, self._pending)
             self._pending = []
 
     # --- seen-store (incremental runs) ------------------------------------------------
@@ -313,10 +284,9 @@ class Archive(Ledgers):
 
     @staticmethod
     def _insert_seen(conn, canonical_url: str, site: str | None) -> None:
-        conn.execute("INSERT OR IGNORE INTO seen (canonical_url, site, first_seen) VALUES (?, ?, ?)",
+        conn.execute("INSERT INTO seen (canonical_url, site, first_seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                      (canonical_url, site, datetime.now(timezone.utc).isoformat(timespec="seconds")))
         conn.execute("DELETE FROM scope_drops WHERE canonical_url=?", (canonical_url,))
-
 
     def published_day(self, canonical_url: str) -> date | None:
         """The publication day of an archived article (None when not archived or undated)."""
@@ -326,43 +296,24 @@ class Archive(Ledgers):
         except ValueError:
             return None
 
-
     # --- crash recovery ---------------------------------------------------------------
     def recover(self) -> int:
-        """Cut partial JSON lines and append the lines of rows committed but not yet written."""
+        """Cut partial JSON lines and append the lines of rows committed but not yet written
+        (SQLite; a PostgreSQL archive has nothing to repair: each article is one transaction)."""
         with self._lock():
             return self._recover_locked()
 
     def _recover_locked(self) -> int:
-        repaired = 0
-        for path in (self.dir / "jsonl").glob("*/*.jsonl"):
-            repaired += truncate_partial_line(path)
-        pending = self.conn.execute(
-            "SELECT canonical_url, partition, item_json FROM articles WHERE jsonl_written=0").fetchall()
-        by_part: dict[str, list[tuple[str, str]]] = {}
-        for url, part, line in pending:
-            by_part.setdefault(part, []).append((url, line))
-        for part, rows in by_part.items():
-            present = jsonl_index(self.dir / part)
-            missing = [line for url, line in rows if present.get(url) != json.loads(line).get("fingerprint")]
-            if missing:
-                self._append(part, missing)
-                repaired += len(missing)
-        if pending:
-            with self.transaction() as conn:
-                conn.executemany("UPDATE articles SET jsonl_written=1 WHERE canonical_url=?",
-                                 [(url,) for url, _, _ in pending])
-        if repaired:
-            logger.warning("archive %s: recovered %d JSON Lines entries after an interrupted run", self.dir, repaired)
-        return repaired
+        return jsonl.recover(self) if self.dir is not None else 0
 
     def close(self) -> None:
-        if getattr(self, "readonly", False):
+        if self.readonly:
             self.conn.close()
             return
         try:
             self.flush()
-            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            if self.dir is not None:
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:
             self.conn.close()
 
@@ -385,42 +336,3 @@ def retry_locked(operation, retries: int = LOCKED_RETRIES, backoff_max: float = 
             delay = min(backoff_max, 0.05 * 2 ** attempt) * (0.5 + random.random() / 2)
             logger.debug("archive busy (%s); retrying in %.2f s", exc, delay)
             time.sleep(delay)
-
-
-def truncate_partial_line(path: Path) -> int:
-    """Cut a last line that has no newline (a write cut short); 1 if something was cut."""
-    size = path.stat().st_size
-    if size == 0:
-        return 0
-    with open(path, "rb+") as fh:
-        fh.seek(-1, os.SEEK_END)
-        if fh.read(1) == b"\n":
-            return 0
-        # find the last newline, scanning back in blocks
-        pos = size
-        while pos > 0:
-            step = min(65536, pos)
-            fh.seek(pos - step)
-            block = fh.read(step)
-            idx = block.rfind(b"\n")
-            if idx >= 0:
-                fh.truncate(pos - step + idx + 1)
-                return 1
-            pos -= step
-        fh.truncate(0)
-        return 1
-
-
-def jsonl_index(path: Path) -> dict[str, str]:
-    """canonical_url -> fingerprint of the last line for it in one partition file."""
-    index: dict[str, str] = {}
-    if not path.exists():
-        return index
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                continue
-            index[obj.get("canonical_url")] = obj.get("fingerprint")
-    return index

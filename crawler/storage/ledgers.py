@@ -1,7 +1,8 @@
 """The archive's ledgers: what runs covered, what they left out as off-topic, how they ended.
 
-Kept beside the articles in the same SQLite file (the tables are in crawler.storage.archive's
-SCHEMA) and written in their own short transactions:
+Kept beside the articles in the same database (the tables are crawler.storage.migrations'
+first step) and written in their own short transactions, row by row (upserts), so crawls writing
+to one PostgreSQL archive at once need no lock beyond the rows':
 
 * ``day_counts`` -- articles per publication day of each backfill;
 * ``coverage`` -- the day ranges a finished run covered completely (crawler.commands.coverage);
@@ -20,7 +21,8 @@ class Ledgers:
 
     def record_day_counts(self, run_id: str, spider: str, counts: dict[str, int]) -> None:
         with self.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO day_counts (run_id, spider, day, count) VALUES (?, ?, ?, ?)",
+            conn.executemany("INSERT INTO day_counts (run_id, spider, day, count) VALUES (?, ?, ?, ?)"
+                             " ON CONFLICT (run_id, day) DO UPDATE SET spider=excluded.spider, count=excluded.count",
                              [(run_id, spider, day, n) for day, n in sorted(counts.items())])
 
     # --- coverage ledger ------------------------------------------------------------------
@@ -49,8 +51,11 @@ class Ledgers:
     def record_scope_drop(self, canonical_url: str, site: str | None, url: str, title: str | None,
                           language: str | None, text: str | None, reason: str, tagger_version: str) -> None:
         with self.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO scope_drops (canonical_url, site, url, title, language, text, reason,"
-                         " tagger_version, dropped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            conn.execute("INSERT INTO scope_drops (canonical_url, site, url, title, language, text, reason,"
+                         " tagger_version, dropped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                         " ON CONFLICT (canonical_url) DO UPDATE SET site=excluded.site, url=excluded.url,"
+                         " title=excluded.title, language=excluded.language, text=excluded.text, reason=excluded.reason,"
+                         " tagger_version=excluded.tagger_version, dropped_at=excluded.dropped_at",
                          (canonical_url, site, url, title, language, text, reason, tagger_version,
                           datetime.now(timezone.utc).isoformat(timespec="seconds")))
 
@@ -85,8 +90,12 @@ class Ledgers:
         ``finished_at``, ``finish_reason``, ``counts`` (dict), ``verdict`` ("pass" | "fail") and
         ``monitors`` (``{name: {"status", "reason"}}``)."""
         with self.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO runs (run_id, spider, site, arguments, started_at, finished_at,"
-                         " finish_reason, counts, verdict, monitors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            conn.execute("INSERT INTO runs (run_id, spider, site, arguments, started_at, finished_at,"
+                         " finish_reason, counts, verdict, monitors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                         " ON CONFLICT (run_id) DO UPDATE SET spider=excluded.spider, site=excluded.site,"
+                         " arguments=excluded.arguments, started_at=excluded.started_at, finished_at=excluded.finished_at,"
+                         " finish_reason=excluded.finish_reason, counts=excluded.counts, verdict=excluded.verdict,"
+                         " monitors=excluded.monitors",
                          (run["run_id"], run["spider"], run.get("site"), json.dumps(run.get("arguments") or {}),
                           run.get("started_at"), run.get("finished_at"), run.get("finish_reason"),
                           json.dumps(run.get("counts") or {}), run["verdict"], json.dumps(run.get("monitors") or {})))
@@ -99,7 +108,7 @@ class Ledgers:
                       " verdict, monitors FROM runs", []
         if spider:
             query, args = query + " WHERE spider=?", [spider]
-        query += " ORDER BY finished_at DESC, run_id DESC"
+        query += " ORDER BY finished_at DESC NULLS LAST, run_id DESC"  # SQLite's order of NULLs on both
         if limit:
             query += f" LIMIT {int(limit)}"
         keys = ("run_id", "spider", "site", "arguments", "started_at", "finished_at", "finish_reason", "counts",

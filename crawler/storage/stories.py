@@ -1,6 +1,6 @@
 """The story graph: links between archived articles, and stories as its connected components.
 
-Each version of a story stays its own ``articles`` row. Beside them, in the same SQLite file:
+Each version of a story stays its own ``articles`` row. Beside them, in the same database:
 
 * ``story_nodes``: one row per article (``archived=1``) or per URL an article links to that is
   not archived yet (``archived=0``: an original named by a source link or hreflang), with the
@@ -19,46 +19,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from crawler.extraction.urls import canonicalize
+from crawler.storage.backends import dialect_of, transaction
+from crawler.storage.migrations import STORY_TABLES, migrate
 from crawler.stories import match
 from crawler.stories.signals import PLATFORM_SITE, features, is_platform, on_platform, platform_slug
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS story_nodes (
-    url        TEXT PRIMARY KEY,
-    site       TEXT,
-    language   TEXT,
-    day        TEXT,
-    slug       TEXT,
-    title_slug TEXT,
-    credit     TEXT,
-    named      INTEGER NOT NULL DEFAULT 0,
-    archived   INTEGER NOT NULL DEFAULT 0,
-    features   TEXT,
-    text       TEXT,
-    anchor     TEXT NOT NULL,
-    story_id   TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS story_nodes_day ON story_nodes (day);
-CREATE INDEX IF NOT EXISTS story_nodes_slug ON story_nodes (slug);
-CREATE INDEX IF NOT EXISTS story_nodes_title_slug ON story_nodes (title_slug);
-CREATE INDEX IF NOT EXISTS story_nodes_story ON story_nodes (story_id);
-CREATE TABLE IF NOT EXISTS story_links (
-    src        TEXT NOT NULL,
-    dst        TEXT NOT NULL,
-    kind       TEXT NOT NULL,
-    confidence REAL NOT NULL,
-    detail     TEXT,
-    PRIMARY KEY (src, dst, kind)
-);
-CREATE INDEX IF NOT EXISTS story_links_dst ON story_links (dst);
-"""
+SCHEMA = STORY_TABLES  # the story graph's migration step (crawler.storage.migrations)
 
 HOST_SITES = {"baohatinh.vn": "baohatinh.vn", "baoquocte.vn": "baoquocte.vn", "vietnam.vn": "vietnam.vn",
               "cantho.gov.vn": "songoaivu.cantho.gov.vn"}
@@ -91,33 +63,29 @@ def language_of_url(url: str) -> str | None:
 
 
 class StoryGraph:
-    """The story tables on an open SQLite connection (the archive's)."""
+    """The story tables on an open connection: the archive's (SQLite or PostgreSQL,
+    crawler.storage.backends), or a bare SQLite one (benchmarks, tests)."""
 
-    def __init__(self, conn: sqlite3.Connection, readonly: bool = False):
+    def __init__(self, conn, readonly: bool = False):
         self.conn = conn
         if not readonly:
-            self.conn.executescript(SCHEMA)
+            migrate(conn)  # a no-op on an archive (its opening applied every step)
 
     def exists(self) -> bool:
-        """The story tables are in the file (an archive no story pipeline wrote to has none)."""
-        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='story_nodes'").fetchone() \
-            is not None
+        """The story tables are there (an archive older than them, opened read-only, has none)."""
+        return "story_nodes" in dialect_of(self.conn).tables(self.conn)
 
     # --- writing ------------------------------------------------------------------------
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        """One write transaction (the archive's connection is in autocommit mode)."""
+        """One write transaction (the archive's connection is in autocommit mode). Adding an
+        article reads the graph, then relabels stories: on PostgreSQL, where crawls write at once,
+        the ``stories`` advisory lock makes that one step (SQLite's BEGIN IMMEDIATE does already)."""
         if self.conn.in_transaction:
             yield
             return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self.conn, lock="stories"):
             yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
 
     def add(self, item) -> list[dict]:
         """Record one archived article, find its links, join stories. Returns the evidence
@@ -148,8 +116,12 @@ class StoryGraph:
         stored = {k: v for k, v in f.items() if k not in ("url", "text")}
         row = self.conn.execute("SELECT anchor, story_id FROM story_nodes WHERE url=?", (f["url"],)).fetchone()
         anchor, story = row if row else (f["url"], story_id_for(f["url"]))
+        # a replacement, not an update (what SQLite's INSERT OR REPLACE did): the row moves to the
+        # end of the table, and the candidate queries below return rows in the order they always did
+        if row:
+            self.conn.execute("DELETE FROM story_nodes WHERE url=?", (f["url"],))
         self.conn.execute(
-            "INSERT OR REPLACE INTO story_nodes (url, site, language, day, slug, title_slug, credit, named, archived,"
+            "INSERT INTO story_nodes (url, site, language, day, slug, title_slug, credit, named, archived,"
             " features, text, anchor, story_id) VALUES (?,?,?,?,?,?,?,?,1,?,?,?,?)",
             (f["url"], f["site"], f["language"], f["day"], f["slug"], f["title_slug"], f["credit"], int(named),
              json.dumps(stored, ensure_ascii=False), f["text"], anchor, story))
@@ -157,14 +129,16 @@ class StoryGraph:
     def _placeholder(self, url: str) -> None:
         lang, slug = platform_slug(url)
         self.conn.execute(
-            "INSERT OR IGNORE INTO story_nodes (url, site, language, slug, archived, anchor, story_id)"
-            " VALUES (?,?,?,?,0,?,?)", (url, site_of(url), language_of_url(url), slug, url, story_id_for(url)))
+            "INSERT INTO story_nodes (url, site, language, slug, archived, anchor, story_id)"
+            " VALUES (?,?,?,?,0,?,?) ON CONFLICT DO NOTHING",
+            (url, site_of(url), language_of_url(url), slug, url, story_id_for(url)))
 
     def _link(self, src: str, dst: str, kind: str, confidence: float, detail: dict | None) -> None:
         if src == dst:
             return
         self._placeholder(dst)
-        self.conn.execute("INSERT OR IGNORE INTO story_links (src, dst, kind, confidence, detail) VALUES (?,?,?,?,?)",
+        self.conn.execute("INSERT INTO story_links (src, dst, kind, confidence, detail) VALUES (?,?,?,?,?)"
+                          " ON CONFLICT DO NOTHING",
                           (src, dst, kind, confidence, json.dumps(detail, ensure_ascii=False) if detail else None))
         self._union(src, dst)
 
