@@ -1,5 +1,6 @@
 """The project on real scrapyd nodes: deployed with scrapyd-deploy, a backfill of two windows scheduled
-with ``scrapy schedule-backfill``, each job replaying a recording offline into one shared archive.
+with ``scrapy schedule-backfill``, each job replaying a recording offline into one shared PostgreSQL archive (a fresh
+schema on the server at ``TEST_POSTGRES_URL``), read back with ``scrapy archive-export``.
 
 Two scrapyd 1.6 nodes are started on 127.0.0.1 (free ports, eggs/logs/dbs under a temp dir) and
 deployed to with scrapyd-client's own ``scrapyd-deploy`` -- or, with ``SCRAPYD_URL=URL[,URL...]``,
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg_support import admin_connection, fresh_schema_url
 from tests.support import FIXTURES, ROOT, warc_from_manifest
 from tests.test_spider_baoquocte import ALL_CARDS, RECORDED, H
 
@@ -34,9 +36,6 @@ pytestmark = pytest.mark.slow
 
 SPIDER, SINCE, UNTIL = "baoquocte", "2023-12-14", "2023-12-20"
 PROJECT = "vnfa-crawler"
-#: the archive the jobs write to, given to them as a job setting. After the PostgreSQL backend is
-#: merged, this one line becomes f"ARCHIVE_URL={postgresql_url}" (and read_archive exports with it).
-ARCHIVE_SETTING = "ARCHIVE_DIR={tmp}/archive"
 
 
 def unavailable(reason: str):
@@ -160,15 +159,12 @@ def wait_for(state_file: Path, timeout: float = 240) -> list[dict]:
         time.sleep(1)
 
 
-def read_archive(setting: str) -> list[dict]:
-    """The archived items. With ARCHIVE_URL: ``scrapy archive-export -o FILE -s {setting}`` instead."""
-    from crawler.storage.archive import Archive
-
-    archive = Archive.open_readonly(setting.split("=", 1)[1])
-    try:
-        return list(archive.items())
-    finally:
-        archive.close()
+def read_archive(setting: str, tmp: Path) -> list[dict]:
+    """The archived items, read back from PostgreSQL as a user would: ``scrapy archive-export``."""
+    out = tmp / "export.jsonl"
+    proc = scrapy("scrapy", "archive-export", "-o", str(out), "-s", setting)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
 
 def recorded_articles_in_range() -> set[str]:
@@ -187,10 +183,21 @@ def recorded_articles_in_range() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def backfill(deployed, tmp_path_factory):
+def pg_archive_url():
+    """The jobs' shared archive: a fresh schema on the PostgreSQL server (tests/pg_support.py)."""
+    admin = admin_connection()
+    conn = next(admin)
+    try:
+        yield from fresh_schema_url(conn)
+    finally:
+        admin.close()
+
+
+@pytest.fixture(scope="module")
+def backfill(deployed, pg_archive_url, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("backfill")
     warc = warc_from_manifest(FIXTURES / SPIDER / "replay" / "manifest.json", tmp / "site.warc.gz")
-    archive = ARCHIVE_SETTING.format(tmp=tmp)
+    archive = f"ARCHIVE_URL={pg_archive_url}"
     settings = [f"REPLAY_WARC={warc}", "ARCHIVE_WARC=False", "DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False",
                 f"TODAY={RECORDED}", archive]
     state = tmp / "backfills.json"
@@ -207,7 +214,7 @@ def test_two_windows_run_as_two_jobs_and_archive_exactly_the_articles_in_range(b
     assert all(r["state"] == "finished" for r in rows), rows
     if len(deployed) > 1:
         assert rows[0]["node"] != rows[1]["node"]  # spread over the nodes
-    items = read_archive(backfill["archive"])
+    items = read_archive(backfill["archive"], backfill["tmp"])
     urls = [i["canonical_url"] for i in items]
     expected = recorded_articles_in_range()
     assert len(expected) == 21 and all(u.startswith(H) for u in expected)

@@ -40,6 +40,7 @@ from crawler.ops.backfill import (
 from crawler.ops.cli import EXIT_FAILED, say_error
 from crawler.ops.preflight import check_arguments
 from crawler.ops.scrapyd import TIMEOUT, NodeError, ScrapydNode, node_url
+from crawler.storage.backends import archive_location
 
 DEFAULT_STATE = "jobs/backfills.json"
 
@@ -152,15 +153,16 @@ class Command(ScrapyCommand):
     # --- status and reruns --------------------------------------------------------------------
     def states(self, backfills: list[dict], opts) -> dict[str, list[dict]]:
         """``{backfill id: [window state, ...]}``; the runs are read from the archive the jobs were
-        given (their ``-s ARCHIVE_DIR``), else from this command's own."""
+        given (their ``-s ARCHIVE_URL``, else ``-s ARCHIVE_DIR``), else from this command's own."""
         listings = node_listings(backfills, opts.timeout)
         runs_of: dict[str, dict] = {}
         out = {}
         for backfill in backfills:
-            directory = job_setting(backfill, "ARCHIVE_DIR") or self.settings.get("ARCHIVE_DIR", "archive")
-            if directory not in runs_of:
-                runs_of[directory] = runs_by_job(archive_runs(directory))
-            out[backfill["id"]] = backfill_states(backfill, listings, runs_of[directory])
+            location = job_setting(backfill, "ARCHIVE_URL") or job_setting(backfill, "ARCHIVE_DIR") \
+                or archive_location(self.settings)
+            if location not in runs_of:
+                runs_of[location] = runs_by_job(archive_runs(location))
+            out[backfill["id"]] = backfill_states(backfill, listings, runs_of[location])
         return out
 
     def show_status(self, backfills: list[dict], opts) -> None:

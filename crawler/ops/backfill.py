@@ -222,13 +222,13 @@ def node_listings(backfills: list[dict], timeout: float) -> dict[tuple[str, str]
     return out
 
 
-def archive_runs(directory: str) -> list[dict]:
-    """The runs recorded in the archive under ``directory``, newest first; [] when there is no
-    archive there yet (no job has finished)."""
+def archive_runs(location: str) -> list[dict]:
+    """The runs recorded in the archive at ``location`` (a PostgreSQL URL or a SQLite archive's
+    folder), newest first; [] when there is no archive there yet (no job has finished)."""
     from crawler.storage.archive import Archive, NoArchive
 
     try:
-        archive = Archive.open_readonly(directory)
+        archive = Archive.open_readonly(location)
     except NoArchive:
         return []
     try:
