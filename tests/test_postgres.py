@@ -305,3 +305,19 @@ def test_placeholders_are_translated_outside_literals_only():
     assert pg_placeholders("SELECT '?', \"a?\" FROM t WHERE a=? AND b LIKE '5%' AND c=?") == \
         "SELECT '?', \"a?\" FROM t WHERE a=%s AND b LIKE '5%%' AND c=%s"
     assert redact("postgresql://u:pw@h:5/db?x=1") == "postgresql://u:***@h:5/db?x=1"
+
+
+def test_a_nul_in_a_page_text_is_cleaned_before_it_reaches_postgresql(pg_url):
+    """PostgreSQL's text type cannot hold U+0000: the normalize pipeline removes it (both backends)."""
+    from crawler.extraction.text import normalize_line, normalize_text
+
+    dirty = article(U1, title="Hội\x00 nghị", body="Đoạn\x00 một " * 20)
+    dirty["title"], dirty["body"] = normalize_line(dirty["title"]), normalize_text(dirty["body"])
+    assert "\x00" not in dirty["title"] + dirty["body"] and dirty["title"] == "Hội nghị"
+    archive = Archive(pg_url)
+    try:
+        assert archive.add(dirty) is True
+        StoryGraph(archive.conn).add(dirty)  # the story tables keep the text too
+        assert [item["body"] for item in archive.items()] == [dirty["body"]]
+    finally:
+        archive.close()

@@ -49,6 +49,8 @@ def normalize_text(value: str | None) -> str | None:
     """NFC, spaces folded, lines of (non-breaking) spaces made empty, at most one blank line."""
     if value is None:
         return None
+    if "\x00" in value:  # a NUL is never text (and PostgreSQL's text type cannot hold one)
+        value = value.replace("\x00", "")
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     if _SPACES_TO_FOLD.search(value):
         lines = [_SPACES.sub(" ", line).strip() for line in value.split("\n")]
@@ -67,6 +69,8 @@ def normalize_line(value: str | None) -> str | None:
     """
     if value is None or value == "":
         return None
+    if "\x00" in value:
+        value = value.replace("\x00", "")
     value = unicodedata.normalize("NFC", value)
     if "\u200b" in value or "\ufeff" in value:
         value = _SPACES.sub(" ", value)

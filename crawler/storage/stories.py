@@ -167,7 +167,7 @@ class StoryGraph:
         lang, slug = platform_slug(url)
         if slug:
             # the other language versions archived under the same slug (any subdomain)
-            for (other,) in self.conn.execute("SELECT url FROM story_nodes WHERE slug=? AND url<>?", (slug, url)):
+            for (other,) in self.conn.execute("SELECT url FROM story_nodes WHERE slug=? AND url<>? ORDER BY url", (slug, url)):
                 if is_platform(other):
                     add(other, "same-slug", match.CONFIDENCE["same-slug"])
         for target in self._slug_papers(f):
@@ -185,7 +185,7 @@ class StoryGraph:
         if not is_platform(f["url"]) or not f["slug"]:
             return []
         rows = self.conn.execute(
-            "SELECT url, day, site FROM story_nodes WHERE (slug=? OR title_slug=?) AND archived=1",
+            "SELECT url, day, site FROM story_nodes WHERE (slug=? OR title_slug=?) AND archived=1 ORDER BY url",
             (f["slug"], f["slug"])).fetchall()
         return [u for u, day, site in rows if not is_platform(u) and _near(f["day"], day)
                 and (not f["credit"] or f["credit"] == site)]
@@ -196,9 +196,9 @@ class StoryGraph:
             return []
         slugs = {s for s in (f["slug"], f["title_slug"]) if s}
         out = []
-        for s in slugs:
+        for s in sorted(slugs):
             for u, day, feats in self.conn.execute(
-                    "SELECT url, day, features FROM story_nodes WHERE slug=?", (s,)).fetchall():
+                    "SELECT url, day, features FROM story_nodes WHERE slug=? ORDER BY url", (s,)).fetchall():
                 credit = json.loads(feats).get("credit") if feats else None
                 if is_platform(u) and _near(f["day"], day) and (not credit or credit == f["site"]):
                     out.append(u)
@@ -223,7 +223,7 @@ class StoryGraph:
                            (PLATFORM_SITE, f["site"], PLATFORM_SITE, f["language"]))
         rows = self.conn.execute(
             f"SELECT url, features, story_id FROM story_nodes WHERE archived=1 AND day IN ({','.join('?' * len(days))})"
-            f" AND url<>? AND ({where})", (*days, f["url"], *args)).fetchall()
+            f" AND url<>? AND ({where}) ORDER BY url", (*days, f["url"], *args)).fetchall()
         candidates: dict[str, list[dict]] = {}
         kept = []
         for other_url, feats, story in rows:
