@@ -152,3 +152,12 @@ REPARSE_PROGRESS_INTERVAL = 1.0
 #: without -s JOBDIR, a reparse journals here (one folder per set of input files), so the same command
 #: after a kill resumes; the journal is removed once a run has gone through every capture
 REPARSE_JOURNAL_DIR = "jobs/reparse"
+
+# --- parse pool (crawler.ops.parse_pool) ------------------------------------------------------
+#: worker processes that parse article pages during a crawl while the reactor goes on: a number,
+#: 0 (parse in the crawl process), or "auto": 1 when at least 2 CPUs are available to the process
+#: (a crawl is CPU-bound on its one reactor thread; the second core then parses), else 0
+PARSE_WORKERS = "auto"
+#: article responses parsed in the crawl process before the pool starts: a small crawl (a test, a
+#: quiet day's catch-up) never pays the pool's start (a new interpreter importing the project)
+PARSE_POOL_AFTER = 100

@@ -55,6 +55,7 @@ from scrapy.exporters import JsonLinesItemExporter
 
 from crawler.fetching.warc.index import WarcIndex
 from crawler.ops.reparse_worker import Capture, ChunkResult, Parser, init_worker, parse_chunk
+from crawler.ops.workers import replay_logs
 from crawler.storage.archive import truncate_partial_line
 from crawler.stories.signals import PRECOMPUTED, story_text
 
@@ -378,8 +379,7 @@ class Reparse:
         return todo
 
     async def _write_chunk(self, chunk: ChunkResult, journal: Journal, exporter) -> None:
-        for name, level, message in chunk.logs:
-            logging.getLogger(name).log(level, "%s", message)
+        replay_logs(chunk.logs)
         for name, stats in chunk.stats.items():
             target = self.writers[name].stats
             for key, value in stats.items():

@@ -7,30 +7,25 @@ callback adds (provenance, the foreign-affairs tag, the parse stats). Then ``fet
 to the capture's ``WARC-Date``: the page is as it was fetched then, not now.
 
 A worker never writes the archive (the parent is the one writer, crawler.ops.reparse): the
-callback's one write, marking a media page seen, is recorded here and replayed by the parent
-in order. Stats and log lines go back with each chunk's results, so the parent's stats and log
-are those of one run.
+callback's one write, marking a media page seen, is recorded and replayed by the parent in
+order. Stats and log lines go back with each chunk's results, so the parent's stats and log
+are those of one run. What a worker process is (its spiders, what it collects, its orphan
+guard) is crawler.ops.workers, shared with a crawl's parse pool (crawler.ops.parse_pool).
 """
 from __future__ import annotations
 
 import logging
-import os
-import threading
-import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from scrapy import Request
-from scrapy.crawler import Crawler
 from scrapy.http import TextResponse
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
-from scrapy.utils.misc import load_object
 
 from crawler.fetching.warc.index import WarcIndex, _Entry
 from crawler.items import ArticleItem
-from crawler.stories.signals import story_text, text_signals
+from crawler.ops.workers import WorkerSpiders, guard_orphan, story_signals
 
 logger = logging.getLogger(__name__)
 
@@ -71,26 +66,6 @@ class ChunkResult:
     logs: list[tuple[str, int, str]]
 
 
-class ParentWrites:
-    """A worker spider's ``archive``: the writes a callback makes, kept for the parent. Reading
-    the archive from a worker is refused (a worker's callbacks do not read it)."""
-
-    def __init__(self):
-        self.calls: list[tuple[str, tuple]] = []
-
-    def mark_seen(self, canonical_url: str, site: str | None) -> None:
-        self.calls.append(("mark_seen", (canonical_url, site)))
-
-
-def worker_spider_class(spidercls: type) -> type:
-    """``spidercls`` whose ``archive`` collects writes for the parent instead of opening the archive."""
-    return type(spidercls.__name__, (spidercls,), {
-        "__module__": spidercls.__module__,
-        "__doc__": spidercls.__doc__,
-        "archive": property(lambda self: self.__dict__.setdefault("_parent_writes", ParentWrites())),
-    })
-
-
 def warc_date_to_utc(value: str | None) -> str | None:
     """A ``WARC-Date`` (``2023-12-28T03:00:00Z``, maybe with fractions) as the items' ``fetched_at``."""
     if not value:
@@ -104,60 +79,16 @@ def warc_date_to_utc(value: str | None) -> str | None:
     return when.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.INFO)
-        self.records: list[tuple[str, int, str]] = []
-
-    def emit(self, record):
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string must not lose the chunk
-            message = str(record.msg)
-        if record.exc_info and record.exc_info[0] is not None:
-            message += "\n" + logging.Formatter().formatException(record.exc_info)
-        self.records.append((record.name, record.levelno, message))
-
-
-class Parser:
+class Parser(WorkerSpiders):
     """Per process: the site spiders (built once) and a reader of the WARC files."""
 
     def __init__(self, settings, spider_classes: dict[str, type], spider_args: dict, capture_logs: bool):
-        self.settings = settings
-        self.spider_classes = spider_classes
-        self.spider_args = spider_args
+        super().__init__(settings, spider_classes, spider_args, capture_logs)
         self.reader = WarcIndex()  # reads captures by location; the parent built the index
-        self.spiders: dict = {}
-        self.collect = None
-        if capture_logs:  # a worker process: its log lines go to the parent with the results
-            self.collect = _Collect()
-            root = logging.getLogger()
-            for handler in list(root.handlers):
-                root.removeHandler(handler)
-            root.addHandler(self.collect)
-            root.setLevel(logging.INFO)
-
-    def spider(self, name: str):
-        spider = self.spiders.get(name)
-        if spider is None:
-            crawler = Crawler(worker_spider_class(self.spider_classes[name]), self.settings)
-            crawler.stats = load_object(crawler.settings["STATS_CLASS"])(crawler)
-            spider = self.spiders[name] = crawler._create_spider(**self.spider_args)
-            spider.reparsing = True
-        return spider
 
     def parse_chunk(self, chunk: list[Capture]) -> ChunkResult:
         parsed = [self.parse(capture) for capture in chunk]
-        stats: dict[str, dict[str, int]] = defaultdict(dict)
-        for name, spider in self.spiders.items():
-            collected = spider.crawler.stats.get_stats()
-            if collected:
-                stats[name] = {k: v for k, v in collected.items() if isinstance(v, (int, float))}
-                spider.crawler.stats.clear_stats()
-        logs = []
-        if self.collect is not None:
-            logs, self.collect.records = self.collect.records, []
-        return ChunkResult(parsed, dict(stats), logs)
+        return ChunkResult(parsed, self.take_stats(), self.take_logs())
 
     def response(self, capture: Capture, entry: _Entry, request: Request):
         """The recorded response, as the replay middleware builds it (crawler.fetching.warc.replay)."""
@@ -204,13 +135,11 @@ class Parser:
                         if fetched_at is not None:
                             result["fetched_at"] = fetched_at
                         out.items.append(result)
-                        out.story_signals.append(text_signals(story_text(result), result.get("language")))
+                        out.story_signals.append(story_signals(result))
             except Exception as exc:  # parse_article catches the parser's errors; this is the rest
                 stats.inc_value(f"reparse/crash/{spider.name}")
                 logger.exception("reparse of %s failed: %r", capture.url, exc)
-        writes = spider.__dict__.get("_parent_writes")
-        if writes is not None and writes.calls:
-            out.writes, writes.calls = writes.calls, []
+        out.writes = self.take_writes(spider)
         if not out.items:
             out.outcome = "no_item"
         return out
@@ -223,16 +152,7 @@ _parser: Parser | None = None
 def init_worker(settings, spider_classes: dict[str, type], spider_args: dict) -> None:
     global _parser
     _parser = Parser(settings, spider_classes, spider_args, capture_logs=True)
-    parent = os.getppid()
-    threading.Thread(target=_exit_with_parent, args=(parent,), name="reparse-orphan-guard", daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A parent killed outright (SIGKILL) cannot stop its pool: a worker then waits for work that
-    never comes. It checks every second that its parent is still the one that started it."""
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(0)
+    guard_orphan("reparse-orphan-guard")
 
 
 def parse_chunk(chunk: list[Capture]) -> ChunkResult:

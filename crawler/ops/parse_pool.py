@@ -1,0 +1,456 @@
+"""A crawl's parse pool: article pages parsed in a worker process while the reactor goes on.
+
+Everything a crawl does runs on the reactor's one thread; on a 2-core machine parsing an
+article (the page object, the topic tagger, the story graph's text signals: ~3 of the full
+crawl's ~7 CPU ms/page) can run on the other core instead. The site spiders' article
+callback (``SiteSpider.parse_article_pooled``) hands each article response to this pool and
+awaits the result; a worker runs the base article callback (``SiteSpider.parse_article_page``,
+the code an in-process crawl runs, on a spider built like the crawl's: crawler.ops.workers) and
+sends back the items with their story signals, the stats increments, the log lines and the
+archive writes; the crawl process then makes the writes, counts, logs, and yields what the
+callback would have yielded (a site spider's ``parse_article`` override runs in the crawl
+process around it, as it reads and changes the spider's discovery state).
+
+The same items, in the same order: the callback's output enters the spider middlewares and the
+pipelines in the order the responses arrived (a FIFO: :meth:`ParsePool.turn`), as when parsing
+in-process, whatever order the workers finish in -- the dedup and the story graph depend on it.
+
+``PARSE_WORKERS`` (crawler/settings.py): a number of workers, 0 (parse in the crawl process), or
+``"auto"``: one worker when at least 2 CPUs are available to the process, else 0 (one core gains
+nothing from a second process, it only pays the transfers). The pool starts (forkserver: the
+crawl process has threads by then, and forking a threaded process can leave a child stuck on a
+lock another thread held, the logging module's among them) once ``PARSE_POOL_AFTER`` article
+responses have been parsed in-process: a small crawl -- a test, a quiet day's catch-up -- never
+pays the pool's start (a new interpreter importing the project: ~1 CPU s), which a large one
+earns back within its first hundreds of pages.
+
+Robust: a page a worker cannot take or give back (a pickling error, a worker that died) is
+logged, counted (``parse/pool/fallback/<reason>``) and parsed in-process; a pool whose worker
+died is replaced. The pool is shut down at ``spider_closed``; a crawl killed outright leaves
+no worker behind (crawler.ops.workers.guard_orphan).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import socket
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+from scrapy import Request, signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http.headers import Headers
+from scrapy.utils.misc import load_object
+from scrapy.utils.python import global_object_name
+
+from crawler.items import ArticleItem
+from crawler.ops.workers import WorkerSpiders, guard_orphan, replay_logs, story_signals
+from crawler.stories.signals import PRECOMPUTED, story_text
+
+logger = logging.getLogger(__name__)
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One article response, as a worker rebuilds it: what the callback reads of it."""
+
+    spider: str
+    response_class: str
+    url: str
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    encoding: str | None  # an encoding given to the response explicitly (None: headers/body decide)
+    flags: list[str]
+    protocol: str | None
+    request_url: str
+    #: the request's meta entries of plain types (the discovery dates, ``original_url``, render flags...)
+    meta: dict
+
+
+@dataclass
+class PageResult:
+    """What the worker's callback did with a page, for the crawl process to do again in its place."""
+
+    items: list[ArticleItem] = field(default_factory=list)
+    #: per item, its story signals (crawler.stories.signals.text_signals)
+    story_signals: list[dict] = field(default_factory=list)
+    #: the callback yielded a request: the browser-render retry, which the crawl process builds
+    retry: bool = False
+    writes: list[tuple[str, tuple]] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+    logs: list[tuple[str, int, str]] = field(default_factory=list)
+    cpu: float = 0.0
+
+
+def page_job(spider, response) -> PageJob:
+    headers = [(name, value) for name, values in response.headers.items() for value in values]
+    meta = {}
+    for key, value in response.meta.items():
+        if isinstance(value, _PLAIN) or (isinstance(value, (list, tuple)) and all(isinstance(v, _PLAIN) for v in value)):
+            meta[key] = value
+    return PageJob(spider.name, global_object_name(type(response)), response.url, response.status, headers,
+                   response.body, getattr(response, "_encoding", None), list(response.flags), response.protocol,
+                   response.request.url, meta)
+
+
+# --- the worker side ---------------------------------------------------------------------------
+_spiders: WorkerSpiders | None = None
+
+
+def init_worker(settings: dict, spider_classes: dict[str, type], spider_args: dict) -> None:
+    from scrapy.settings import Settings
+
+    global _spiders
+    _spiders = WorkerSpiders(Settings(settings, priority="cmdline"), spider_classes, spider_args, capture_logs=True)
+    for name in spider_classes:  # built now, while the crawl is still discovering
+        _spiders.spider(name)
+    guard_orphan("parse-pool-orphan-guard")
+
+
+def parse_page(job: PageJob) -> PageResult:
+    """The article callback on one page, in a worker (``SiteSpider.parse_article_page``)."""
+    assert _spiders is not None, "init_worker() was not run in this process"
+    began = time.process_time()
+    spider = _spiders.spider(job.spider)
+    headers = Headers()
+    for name, value in job.headers:
+        headers.appendlist(name, value)
+    request = Request(job.request_url, meta=job.meta)
+    kwargs = {"encoding": job.encoding} if job.encoding else {}
+    response = load_object(job.response_class)(url=job.url, status=job.status, headers=headers, body=job.body,
+                                               request=request, flags=job.flags, protocol=job.protocol, **kwargs)
+    out = PageResult()
+    try:
+        for result in spider.parse_article_page(response):
+            if isinstance(result, Request):
+                out.retry = True
+            elif isinstance(result, ArticleItem):
+                out.items.append(result)
+                out.story_signals.append(story_signals(result))
+    except Exception as exc:  # parse_article_page catches the parser's errors; this is the rest
+        spider.crawler.stats.inc_value(f"parse/crash/{spider.name}")
+        logging.getLogger(spider.name).exception("parser failed on %s: %r", job.url, exc)
+    out.writes = _spiders.take_writes(spider)
+    out.stats = _spiders.take_stats().get(job.spider, {})
+    out.logs = _spiders.take_logs()
+    out.cpu = time.process_time() - began
+    return out
+
+
+def worker_main(conn, settings: dict, spider_classes: dict[str, type], spider_args: dict) -> None:
+    """A worker process: pages in, results out, over one pipe, until told to stop or the pipe is
+    closed (the crawl process is gone)."""
+    init_worker(settings, spider_classes, spider_args)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        except Exception as exc:  # a page that cannot be unpickled here
+            conn.send(Failed(f"cannot read the page: {exc!r}"))
+            continue
+        if job is None:
+            return
+        try:
+            result = parse_page(job)
+        except Exception as exc:
+            result = Failed(f"worker error: {exc!r}")
+        try:
+            conn.send(result)
+        except (EOFError, OSError):
+            return
+        except Exception as exc:  # a result that cannot be pickled: nothing was sent yet
+            conn.send(Failed(f"cannot send the result back: {exc!r}"))
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A page the worker could not take or give back: the crawl process parses it."""
+
+    reason: str
+
+
+class WorkerDied(Exception):
+    pass
+
+
+# --- the crawl side ------------------------------------------------------------------------------
+def workers_setting(value) -> int:
+    """``PARSE_WORKERS`` as a number of workers (see the module docstring for ``auto``)."""
+    if str(value).strip().lower() == "auto":
+        try:
+            cpus = len(os.sched_getaffinity(0))
+        except AttributeError:  # no affinity on this platform
+            cpus = os.cpu_count() or 1
+        return 1 if cpus >= 2 else 0
+    return max(0, int(value))
+
+
+class Turn:
+    """A response's place in the FIFO: its output goes after that of the responses before it."""
+
+    def __init__(self, before: asyncio.Future | None):
+        self.before = before
+        self.finished: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def ready(self) -> None:
+        if self.before is not None:
+            await asyncio.shield(self.before)
+
+    def done(self) -> None:
+        if not self.finished.done():
+            self.finished.set_result(None)
+
+
+class _Worker:
+    """One worker process and its pipe. The pipe is read by the event loop itself (``add_reader``:
+    no thread in this process, so no GIL handoffs per page). Pages are sent ahead, so the worker
+    never waits for the event loop to come round, up to ``AHEAD_BYTES`` of them (the socket's
+    buffer is larger): a send never waits for a busy worker to read; the rest wait here."""
+
+    AHEAD_BYTES = 512 * 1024
+    BUFFER = 1024 * 1024
+
+    def __init__(self, context, initargs: tuple, on_died):
+        self.conn, child = context.Pipe(duplex=True)
+        for end in (self.conn, child):
+            with socket.fromfd(end.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.BUFFER)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.BUFFER)
+        self.ahead = 0  # bytes of the pages sent and not answered yet
+        self.process = context.Process(target=worker_main, args=(child, *initargs), name="parse-pool-worker", daemon=True)
+        self.process.start()
+        child.close()
+        self.sent: deque[tuple[asyncio.Future, int]] = deque()
+        self.waiting: deque[tuple[asyncio.Future, PageJob]] = deque()
+        self.on_died = on_died
+        self.loop = asyncio.get_running_loop()
+        self.loop.add_reader(self.conn.fileno(), self._readable)
+        self.alive = True
+
+    def backlog(self) -> int:
+        return len(self.sent) + len(self.waiting)
+
+    def submit(self, job: PageJob) -> asyncio.Future:
+        future = self.loop.create_future()
+        self.waiting.append((future, job))
+        self._send()
+        return future
+
+    def _send(self) -> None:
+        while self.alive and self.waiting and (not self.sent or self.ahead + len(self.waiting[0][1].body) < self.AHEAD_BYTES):
+            future, job = self.waiting.popleft()
+            try:
+                self.conn.send(job)  # pickled first: a page that cannot be pickled sends nothing
+            except (OSError, EOFError) as exc:
+                future.set_exception(WorkerDied(repr(exc)))
+                self._died()
+                return
+            except Exception as exc:
+                future.set_exception(exc)
+                continue
+            self.sent.append((future, len(job.body)))
+            self.ahead += len(job.body)
+
+    def _readable(self) -> None:
+        try:
+            result = self.conn.recv()
+        except (EOFError, OSError):
+            self._died()
+            return
+        except Exception as exc:  # a result this process cannot unpickle: the stream is still in step
+            result = Failed(f"cannot read the result: {exc!r}")
+        future, size = self.sent.popleft()
+        self.ahead -= size
+        if not future.done():
+            future.set_exception(RuntimeError(result.reason)) if isinstance(result, Failed) else future.set_result(result)
+        self._send()
+
+    def _died(self) -> None:
+        """The worker is gone: the pages it had fail (parsed in the crawl process), the others
+        go to the worker that replaces it."""
+        if not self.alive:
+            return
+        self.alive = False
+        self.loop.remove_reader(self.conn.fileno())
+        self.process.join(1)
+        code = self.process.exitcode
+        while self.sent:
+            future, _size = self.sent.popleft()
+            if not future.done():
+                future.set_exception(WorkerDied(f"exit code {code}"))
+        waiting, self.waiting = self.waiting, deque()
+        self.conn.close()
+        self.on_died(self, waiting)
+
+    def stop(self) -> None:
+        if self.alive:
+            self.alive = False
+            self.loop.remove_reader(self.conn.fileno())
+            try:
+                self.conn.send(None)
+            except Exception:
+                pass
+            self.conn.close()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(1)
+        for future, _job in self.waiting:
+            if not future.done():
+                future.set_exception(WorkerDied("the pool was shut down"))
+        for future, _size in self.sent:
+            if not future.done():
+                future.set_exception(WorkerDied("the pool was shut down"))
+
+
+class ParsePool:
+    """The crawl's parse pool (one per crawler: :meth:`for_crawler`)."""
+
+    _by_crawler: dict = {}
+
+    def __init__(self, crawler, workers: int):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.workers = workers
+        self.after = max(0, crawler.settings.getint("PARSE_POOL_AFTER", 0))
+        self.seen = 0  # article responses so far
+        self.pool: list[_Worker] = []
+        self.backlog = max(1, crawler.settings.getint("PARSE_POOL_BACKLOG", 8))
+        self.initargs: tuple | None = None
+        self.closed = False
+        self._last: asyncio.Future | None = None
+        self._signal_keys: dict[int, tuple] = {}
+        crawler.signals.connect(self.close, signal=signals.spider_closed)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(self._item_done, signal=signal)
+
+    @classmethod
+    def for_crawler(cls, crawler) -> ParsePool | None:
+        """The crawler's pool, or None when ``PARSE_WORKERS`` says 0."""
+        if crawler not in cls._by_crawler:
+            try:
+                workers = workers_setting(crawler.settings.get("PARSE_WORKERS", "auto"))
+            except ValueError:
+                raise NotConfigured(f"PARSE_WORKERS={crawler.settings.get('PARSE_WORKERS')!r}: a number or 'auto'") from None
+            cls._by_crawler[crawler] = cls(crawler, workers) if workers else None
+        return cls._by_crawler[crawler]
+
+    def turn(self) -> Turn:
+        turn = Turn(self._last)
+        self._last = turn.finished
+        return turn
+
+    def _start(self, spider) -> None:
+        began = time.monotonic()
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(sorted({"scrapy", "crawler.ops.parse_pool", type(spider).__module__}))
+        self.initargs = (self.crawler.settings.copy_to_dict(), {spider.name: type(spider)},
+                         getattr(spider, "run_arguments", {}))
+        self.pool = [_Worker(context, self.initargs, self._replace) for _ in range(self.workers)]
+        self.stats.inc_value("parse/pool/started")
+        logger.info("parse pool: %d worker(s) starting (forkserver; %.2f s in the crawl process)",
+                    self.workers, time.monotonic() - began)
+
+    def _replace(self, dead: _Worker, waiting) -> None:
+        """A worker died: a new one takes its place (and the pages that were waiting for it)."""
+        if self.closed:
+            for future, _job in waiting:
+                future.set_exception(WorkerDied("the pool was shut down"))
+            return
+        self.stats.inc_value("parse/pool/worker_died")
+        logger.error("parse pool: a worker died (exit code %s); starting another", dead.process.exitcode)
+        worker = _Worker(multiprocessing.get_context("forkserver"), self.initargs, self._replace)
+        self.pool[self.pool.index(dead)] = worker
+        for future, job in waiting:
+            worker.waiting.append((future, job))
+        worker._send()
+
+    async def parse(self, spider, response) -> PageResult | None:
+        """The worker's result for ``response``, or None: parse it in this process."""
+        self.seen += 1
+        if self.closed or self.seen <= self.after:
+            return None
+        if not self.pool:
+            self._start(spider)
+        worker = min(self.pool, key=_Worker.backlog)
+        if worker.backlog() >= self.backlog:
+            # the workers are behind: this process parses the page rather than wait (a busy machine
+            # gives the workers little CPU; responses waiting for them would pile up in the scraper)
+            self.stats.inc_value("parse/pool/in_process/workers_busy")
+            return None
+        try:
+            result = await worker.submit(page_job(spider, response))
+        except WorkerDied as exc:
+            self._fallback("worker_died", response, exc)
+            return None
+        except Exception as exc:  # a page that cannot be sent or sent back (pickling...)
+            self._fallback("error", response, exc)
+            return None
+        self.stats.inc_value("parse/pool/pages")
+        self.stats.inc_value("parse/pool/worker_cpu_ms", round(result.cpu * 1000))
+        return result
+
+    def _fallback(self, reason: str, response, exc: BaseException) -> None:
+        self.stats.inc_value(f"parse/pool/fallback/{reason}")
+        logger.error("parse pool could not parse %s (%s: %s): parsed in the crawl process", response.url, reason, exc)
+
+    async def callback(self, spider, response):
+        """``SiteSpider.parse_article_pooled``: the worker's result for the page (or none: the
+        spider parses it), then the spider's ``parse_article`` on it, after the output of the
+        responses that arrived before this one."""
+        turn = self.turn()
+        try:
+            result = await self.parse(spider, response)
+            await turn.ready()
+            if result is not None:
+                spider._pooled[id(response)] = result
+            try:
+                for out in spider.parse_article(response):
+                    yield out
+            finally:
+                spider._pooled.pop(id(response), None)
+        finally:
+            turn.done()
+
+    def replay(self, spider, response, result: PageResult):
+        """What the worker's callback did, done again here: archive writes, stats, log lines; then
+        its render retry (a request is this process's to make) or its items (their story signals
+        handed to the stories pipeline)."""
+        for method, args in result.writes:
+            getattr(spider.archive, method)(*args)
+        for key, value in result.stats.items():
+            self.stats.inc_value(key, value)
+        replay_logs(result.logs)
+        if result.retry:
+            retry = spider._browser_retry(response)
+            if retry is None:  # the worker's response had what this one has: cannot happen, but counted
+                self.stats.inc_value("parse/pool/retry_lost")
+                logger.error("the worker asked for a render retry of %s, this process cannot make it", response.url)
+            else:
+                yield retry
+        for item, item_signals in zip(result.items, result.story_signals):
+            key = (story_text(item), item.get("language"))
+            PRECOMPUTED[key] = item_signals
+            self._signal_keys[id(item)] = key
+            yield item
+
+    def _item_done(self, item, response=None, spider=None, **kwargs):
+        """An item is out of the pipelines: its story signals, if the stories pipeline did not use
+        them (a dropped item, a text the pipelines changed), are let go."""
+        key = self._signal_keys.pop(id(item), None)
+        if key is not None and PRECOMPUTED.pop(key, None) is not None:
+            self.stats.inc_value("parse/pool/story_signals_unused")
+
+    def close(self, spider=None, reason=None) -> None:
+        self.closed = True
+        self._by_crawler.pop(self.crawler, None)
+        for worker in self.pool:
+            worker.stop()
+        self.pool = []
