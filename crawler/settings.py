@@ -91,6 +91,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.fetching.offsite.OffsiteMiddleware": 50,
     # after Offsite (50) and RobotsTxt (100): a replay makes the same decisions as a live crawl
     "crawler.fetching.warc.replay.WarcReplayMiddleware": 120,
+    # the last to see a response: hands article pages to the parse pool (PARSE_WORKERS, below)
+    "crawler.ops.parse_pool.ParsePoolMiddleware": 10,
     # below HttpCompression (590): records decoded bodies
     "crawler.fetching.warc.record.WarcRecorderMiddleware": 585,
     # above Redirect (600): records the 3xx responses RedirectMiddleware consumes
@@ -154,10 +156,11 @@ REPARSE_PROGRESS_INTERVAL = 1.0
 REPARSE_JOURNAL_DIR = "jobs/reparse"
 
 # --- parse pool (crawler.ops.parse_pool) ------------------------------------------------------
-#: worker processes that parse article pages during a crawl while the reactor goes on: a number,
-#: 0 (parse in the crawl process), or "auto": 1 when at least 2 CPUs are available to the process
-#: (a crawl is CPU-bound on its one reactor thread; the second core then parses), else 0
+#: worker processes that parse article pages during a crawl while the reactor goes on: a number, 0
+#: (parse in the crawl process), or "auto": 1 when at least 2 CPUs are available to the process
 PARSE_WORKERS = "auto"
 #: article responses parsed in the crawl process before the pool starts: a small crawl (a test, a
-#: quiet day's catch-up) never pays the pool's start (a new interpreter importing the project)
+#: quiet day's catch-up) never pays the pool's start (a forkserver and a worker importing the project)
 PARSE_POOL_AFTER = 100
+#: pages a worker may have waiting; past it the crawl process parses the page itself
+PARSE_POOL_BACKLOG = 16

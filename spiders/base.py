@@ -110,7 +110,6 @@ class SiteSpider(scrapy.Spider):
             raise SpiderArgumentError(f"-a scope={scope!r}: expected 'fa' or 'all'")
         self.scope = scope
         self.day_counts: Counter[str] = Counter()
-        self._pooled: dict = {}  # the parse pool's results, by id() of their response (parse_article_pooled)
         self._queued: set[str] = set()
 
     @classmethod
@@ -315,28 +314,18 @@ class SiteSpider(scrapy.Spider):
             from crawler.fetching.render import render_meta
 
             meta.update(render_meta(self.wait_selector))
-        callback = self.parse_article_pooled if self.parse_pool is not None else self.parse_article
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, priority=priority)
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta, priority=priority)
 
     def discovery_request(self, url: str, callback, *, meta: dict | None = None, priority: int = 0) -> scrapy.Request:
         """A listing/sitemap/feed request. ``dont_filter`` so a resumed job re-reads its discovery pages."""
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=dict(meta or {}),
                               priority=priority, dont_filter=True)
 
-    @property
-    def parse_pool(self) -> ParsePool | None:
-        """The crawl's parse pool (crawler.ops.parse_pool; None: ``PARSE_WORKERS`` 0, or a reparse)."""
-        return None if self.reparsing or self.rescope_urls else ParsePool.for_crawler(self.crawler)
-
-    async def parse_article_pooled(self, response):
-        """With a parse pool: a worker parses the page, then :meth:`parse_article` runs here on its result."""
-        async for out in self.parse_pool.callback(self, response):
-            yield out
-
     def parse_article(self, response):
-        """An article response, parsed here or by the parse pool's worker (:meth:`parse_article_pooled`)."""
-        pooled = self._pooled.pop(id(response), None)
-        yield from self.parse_article_page(response) if pooled is None else self.parse_pool.replay(self, response, pooled)
+        """An article response, parsed here -- or by a worker of the crawl's parse pool (crawler.ops.parse_pool)."""
+        pool = ParsePool.of(self.crawler)
+        pooled = pool.take(response) if pool is not None else None
+        yield from self.parse_article_page(response) if pooled is None else pool.replay(self, response, pooled)
 
     def parse_article_page(self, response):
         """The page object on an article response (in a parse pool's worker too): item, retry or seen."""

@@ -9,15 +9,15 @@ import multiprocessing
 import os
 import sys
 
-from scrapy.http import HtmlResponse, Request
-from scrapy.utils.project import get_project_settings
 from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
+from scrapy.utils.project import get_project_settings
 
 from crawler.extraction.page import NotAnArticle
 from crawler.items import ArticleItem
-from crawler.ops.parse_pool import ParsePool
+from crawler.ops.parse_pool import ParsePool, ParsePoolMiddleware
 from spiders.baoquocte.page import BaoquocteArticle
 from spiders.baoquocte.spider import BaoquocteSpider
 from tests.support import ROOT, comparable, read_jsonl, replay_args, scrapy_crawl, stats_from_log, synth_recording
@@ -52,8 +52,8 @@ def article_pages(tmp_path, n: int = 3) -> list[tuple[str, bytes]]:
     return pages[:n]
 
 
-def response(url: str, body: bytes, **meta) -> HtmlResponse:
-    request = Request(url, meta={"article": True, **meta})
+def response(spider, url: str, body: bytes, **meta) -> HtmlResponse:
+    request = spider.article_request(url, meta=meta)
     return HtmlResponse(url=url, body=body, request=request, headers={"Content-Type": "text/html; charset=utf-8"})
 
 
@@ -67,8 +67,10 @@ def pool_crawler(tmp_path):
     return crawler
 
 
-async def outputs(spider, resp) -> list:
-    return [out async for out in spider.parse_article_pooled(resp)]
+async def outputs(middleware, spider, resp) -> list:
+    """What the crawl does with an article response: the middleware, then the callback."""
+    resp = await middleware.process_response(resp.request, resp)
+    return list(resp.request.callback(resp))
 
 
 def test_pool_paths(tmp_path):
@@ -79,19 +81,21 @@ def test_pool_paths(tmp_path):
     media = url3.replace("baoquocte.vn/", "baoquocte.vn/media/")
 
     async def run():
+        middleware = ParsePoolMiddleware.from_crawler(crawler)
         try:
-            pooled = await outputs(spider, response(url, body, listing_date="2025-12-30"))
-            died = await outputs(spider, response(dying, body2))
-            after = await outputs(spider, response(url3, body3))
-            not_article = await outputs(spider, response(media, body3))
-            empty = await outputs(spider, response(url, b"<html><body></body></html>"))
-            rendered_empty = await outputs(spider, response(url, b"<html><body></body></html>", rendered_retry=True))
+            pooled = await outputs(middleware, spider, response(spider, url, body, listing_date="2025-12-30"))
+            died = await outputs(middleware, spider, response(spider, dying, body2))
+            after = await outputs(middleware, spider, response(spider, url3, body3))
+            not_article = await outputs(middleware, spider, response(spider, media, body3))
+            empty = await outputs(middleware, spider, response(spider, url, b"<html><body></body></html>"))
+            rendered_empty = await outputs(middleware, spider,
+                                           response(spider, url, b"<html><body></body></html>", rendered_retry=True))
             return pooled, died, after, not_article, empty, rendered_empty
         finally:
-            ParsePool.for_crawler(crawler).close()
+            ParsePool.of(crawler).close()
 
     pooled, died, after, not_article, empty, rendered_empty = asyncio.run(run())
-    here = list(spider.parse_article_page(response(url, body, listing_date="2025-12-30")))
+    here = list(spider.parse_article_page(response(spider, url, body, listing_date="2025-12-30")))
     # the worker's item is the one parsing in this process gives, discovery date and tag included
     assert [comparable(i) for i in pooled] == [comparable(i) for i in here]
     assert pooled[0]["discovery_date"] == "2025-12-30" and pooled[0]["foreign_affairs"] == here[0]["foreign_affairs"]
@@ -105,7 +109,7 @@ def test_pool_paths(tmp_path):
     assert spider.archive.is_seen(BaoquocteSpider.article_page.canonicalize(media))
     # an empty page: the render retry is a request this process yields; once rendered, a parse error
     assert len(empty) == 1 and isinstance(empty[0], Request) and empty[0].meta.get("rendered_retry")
-    assert empty[0].url == url
+    assert empty[0].url == url and empty[0].callback == spider.parse_article
     assert stats.get_value("render/fallback_requests") == 1
     assert rendered_empty == [] and stats.get_value("parse/error/baoquocte") == 1
     # every page but the one the worker died on was parsed by a worker, its stats counted here once

@@ -1,33 +1,43 @@
 """A crawl's parse pool: article pages parsed in a worker process while the reactor goes on.
 
-Everything a crawl does runs on the reactor's one thread; on a 2-core machine parsing an
-article (the page object, the topic tagger, the story graph's text signals: ~3 of the full
-crawl's ~7 CPU ms/page) can run on the other core instead. The site spiders' article
-callback (``SiteSpider.parse_article_pooled``) hands each article response to this pool and
-awaits the result; a worker runs the base article callback (``SiteSpider.parse_article_page``,
-the code an in-process crawl runs, on a spider built like the crawl's: crawler.ops.workers) and
-sends back the items with their story signals, the stats increments, the log lines and the
-archive writes; the crawl process then makes the writes, counts, logs, and yields what the
-callback would have yielded (a site spider's ``parse_article`` override runs in the crawl
-process around it, as it reads and changes the spider's discovery state).
+Everything a crawl does runs on the reactor's one thread; parsing an article (the page object,
+the topic tagger, the story graph's text signals: ~3.5 of a full replay crawl's ~7 CPU ms/page)
+can run on a second core instead. :class:`ParsePoolMiddleware`, the last downloader middleware
+to see a response, hands each article response to a worker and awaits the result (the request
+keeps its downloader slot meanwhile: ``CONCURRENT_REQUESTS`` bounds the pages in the pool). The
+worker runs the base article callback (``SiteSpider.parse_article_page``, the code an in-process
+crawl runs, on a spider built like the crawl's: crawler.ops.workers, shared with ``scrapy
+reparse``) and sends back the items with their story signals, the stats increments, the log lines
+and the archive writes. The callback stays the spider's plain ``parse_article`` (a site's override
+included, which reads and changes the spider's discovery state, so it runs here): it takes the
+worker's result and makes the writes, counts, logs and yields what it would have yielded -- the
+browser-render retry is built here, from the response the crawl holds. Why not an ``async``
+callback awaiting the pool: Scrapy 2.19 runs each callback's output through ``CONCURRENT_ITEMS``
+(100) queue tasks, which a suspended callback leaves parked -- ~2 CPU ms per page, all the gain.
 
-The same items, in the same order: the callback's output enters the spider middlewares and the
-pipelines in the order the responses arrived (a FIFO: :meth:`ParsePool.turn`), as when parsing
-in-process, whatever order the workers finish in -- the dedup and the story graph depend on it.
+The same items, in the same order: article responses leave the middleware in the order they came
+(a FIFO, :meth:`ParsePool.turn`), whatever order the workers finish in -- the dedup and the story
+graph depend on it.
 
-``PARSE_WORKERS`` (crawler/settings.py): a number of workers, 0 (parse in the crawl process), or
-``"auto"``: one worker when at least 2 CPUs are available to the process, else 0 (one core gains
-nothing from a second process, it only pays the transfers). The pool starts (forkserver: the
-crawl process has threads by then, and forking a threaded process can leave a child stuck on a
-lock another thread held, the logging module's among them) once ``PARSE_POOL_AFTER`` article
-responses have been parsed in-process: a small crawl -- a test, a quiet day's catch-up -- never
-pays the pool's start (a new interpreter importing the project: ~1 CPU s), which a large one
-earns back within its first hundreds of pages.
+Settings (crawler/settings.py): ``PARSE_WORKERS`` -- a number of workers, 0 (parse in the crawl
+process; the middleware is then off), or ``"auto"``: 1 when at least 2 CPUs are available to the
+process, else 0 (on one core a second process only adds the transfers). ``PARSE_POOL_AFTER`` --
+article responses parsed in-process before the pool starts: a small crawl (a test, a quiet day's
+catch-up) never pays the pool's start (a forkserver and a worker importing the project, ~1-2 CPU s
+on the other core). ``PARSE_POOL_BACKLOG`` -- pages a worker may have waiting; past it the crawl
+process parses the page itself rather than wait (a machine whose other core is busy gives the
+worker little time).
 
-Robust: a page a worker cannot take or give back (a pickling error, a worker that died) is
-logged, counted (``parse/pool/fallback/<reason>``) and parsed in-process; a pool whose worker
-died is replaced. The pool is shut down at ``spider_closed``; a crawl killed outright leaves
-no worker behind (crawler.ops.workers.guard_orphan).
+Processes: forkserver, not fork -- the crawl process has threads by then, and a child forked from a
+threaded process can hang on a lock another thread held (the logging module's among them). Each
+worker has its own pipe, read by the event loop itself (``add_reader``: no thread in the crawl
+process, so no GIL handoff per page; ``concurrent.futures.ProcessPoolExecutor``'s two threads cost
+more than the parsing they moved out).
+
+Robust: a page a worker cannot take or give back (a pickling error) or that kills it is logged,
+counted (``parse/pool/fallback/<reason>``) and parsed in-process; a dead worker is replaced
+(``parse/pool/worker_died``). The pool is shut down at ``spider_closed``; a crawl killed outright
+leaves no worker behind (the pipe's end-of-file, and crawler.ops.workers.guard_orphan).
 """
 from __future__ import annotations
 
@@ -37,11 +47,13 @@ import multiprocessing
 import os
 import socket
 import time
+import weakref
 from collections import deque
 from dataclasses import dataclass, field
 
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
+from scrapy.http import TextResponse
 from scrapy.http.headers import Headers
 from scrapy.utils.misc import load_object
 from scrapy.utils.python import global_object_name
@@ -322,25 +334,22 @@ class ParsePool:
         self.after = max(0, crawler.settings.getint("PARSE_POOL_AFTER", 0))
         self.seen = 0  # article responses so far
         self.pool: list[_Worker] = []
-        self.backlog = max(1, crawler.settings.getint("PARSE_POOL_BACKLOG", 8))
+        self.backlog = max(1, crawler.settings.getint("PARSE_POOL_BACKLOG", 16))
         self.initargs: tuple | None = None
         self.closed = False
         self._last: asyncio.Future | None = None
         self._signal_keys: dict[int, tuple] = {}
+        #: the workers' results, until the callback takes them (gone with their response)
+        self.results: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._by_crawler[crawler] = self
         crawler.signals.connect(self.close, signal=signals.spider_closed)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(self._item_done, signal=signal)
 
     @classmethod
-    def for_crawler(cls, crawler) -> ParsePool | None:
-        """The crawler's pool, or None when ``PARSE_WORKERS`` says 0."""
-        if crawler not in cls._by_crawler:
-            try:
-                workers = workers_setting(crawler.settings.get("PARSE_WORKERS", "auto"))
-            except ValueError:
-                raise NotConfigured(f"PARSE_WORKERS={crawler.settings.get('PARSE_WORKERS')!r}: a number or 'auto'") from None
-            cls._by_crawler[crawler] = cls(crawler, workers) if workers else None
-        return cls._by_crawler[crawler]
+    def of(cls, crawler) -> ParsePool | None:
+        """The crawler's pool (None: ``PARSE_WORKERS`` 0, or no middleware: a reparse, a test)."""
+        return cls._by_crawler.get(crawler)
 
     def turn(self) -> Turn:
         turn = Turn(self._last)
@@ -401,23 +410,9 @@ class ParsePool:
         self.stats.inc_value(f"parse/pool/fallback/{reason}")
         logger.error("parse pool could not parse %s (%s: %s): parsed in the crawl process", response.url, reason, exc)
 
-    async def callback(self, spider, response):
-        """``SiteSpider.parse_article_pooled``: the worker's result for the page (or none: the
-        spider parses it), then the spider's ``parse_article`` on it, after the output of the
-        responses that arrived before this one."""
-        turn = self.turn()
-        try:
-            result = await self.parse(spider, response)
-            await turn.ready()
-            if result is not None:
-                spider._pooled[id(response)] = result
-            try:
-                for out in spider.parse_article(response):
-                    yield out
-            finally:
-                spider._pooled.pop(id(response), None)
-        finally:
-            turn.done()
+    def take(self, response) -> PageResult | None:
+        """The worker's result for ``response`` (once), None when this process is to parse it."""
+        return self.results.pop(response, None)
 
     def replay(self, spider, response, result: PageResult):
         """What the worker's callback did, done again here: archive writes, stats, log lines; then
@@ -454,3 +449,45 @@ class ParsePool:
         for worker in self.pool:
             worker.stop()
         self.pool = []
+
+
+class ParsePoolMiddleware:
+    """The downloader middleware that hands article responses to the parse pool: the last to see a
+    response (``DOWNLOADER_MIDDLEWARES`` 10), so the worker parses what the callback gets. It waits
+    for the worker here, not in the callback: the callback stays the spider's plain ``parse_article``
+    (a site's override included), which takes the result (:meth:`ParsePool.take`) instead of
+    parsing; the request keeps its downloader slot meanwhile (``CONCURRENT_REQUESTS`` bounds the
+    pages waiting for a worker). Responses leave here in the order they came (:meth:`ParsePool.turn`)."""
+
+    def __init__(self, crawler, workers: int):
+        self.crawler = crawler
+        self.pool = ParsePool(crawler, workers)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        try:
+            workers = workers_setting(crawler.settings.get("PARSE_WORKERS", 0))
+        except ValueError:
+            raise NotConfigured(f"PARSE_WORKERS={crawler.settings.get('PARSE_WORKERS')!r}: a number or 'auto'") from None
+        if not workers:
+            raise NotConfigured("PARSE_WORKERS is 0: articles are parsed in the crawl process")
+        return cls(crawler, workers)
+
+    def _article(self, request, response, spider) -> bool:
+        return (request.meta.get("article") and isinstance(response, TextResponse) and 200 <= response.status < 300
+                and request.callback is not None and request.callback == getattr(spider, "parse_article", None)
+                and hasattr(spider, "parse_article_page") and not getattr(spider, "reparsing", False))
+
+    async def process_response(self, request, response, spider=None):
+        spider = self.crawler.spider
+        if not self._article(request, response, spider):
+            return response
+        turn = self.pool.turn()
+        try:
+            result = await self.pool.parse(spider, response)
+            await turn.ready()
+        finally:
+            turn.done()
+        if result is not None:
+            self.pool.results[response] = result
+        return response
