@@ -68,7 +68,15 @@ def pool_crawler(tmp_path):
 
 
 async def outputs(middleware, spider, resp) -> list:
-    """What the crawl does with an article response: the middleware, then the callback."""
+    """What the crawl does with an article response: the middleware, then the callback (once
+    the pool has a worker: pages are parsed in-process while one starts)."""
+    pool = ParsePool.of(spider.crawler)
+    for _ in range(600):
+        if pool.pool:
+            break
+        if not pool.spawning:
+            pool._start(spider)
+        await asyncio.sleep(0.05)
     resp = await middleware.process_response(resp.request, resp)
     return list(resp.request.callback(resp))
 

@@ -220,6 +220,21 @@ class Turn:
             self.finished.set_result(None)
 
 
+def spawn(initargs: tuple):
+    """A worker process and the crawl's end of its pipe. Blocking (the first call starts the
+    forkserver, which imports the project before it forks): run off the event loop's thread."""
+    context = multiprocessing.get_context("forkserver")
+    conn, child = context.Pipe(duplex=True)
+    for end in (conn, child):
+        with socket.fromfd(end.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _Worker.BUFFER)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _Worker.BUFFER)
+    process = context.Process(target=worker_main, args=(child, *initargs), name="parse-pool-worker", daemon=True)
+    process.start()
+    child.close()
+    return conn, process
+
+
 class _Worker:
     """One worker process and its pipe. The pipe is read by the event loop itself (``add_reader``:
     no thread in this process, so no GIL handoffs per page). Pages are sent ahead, so the worker
@@ -229,16 +244,9 @@ class _Worker:
     AHEAD_BYTES = 512 * 1024
     BUFFER = 1024 * 1024
 
-    def __init__(self, context, initargs: tuple, on_died):
-        self.conn, child = context.Pipe(duplex=True)
-        for end in (self.conn, child):
-            with socket.fromfd(end.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.BUFFER)
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.BUFFER)
+    def __init__(self, conn, process, on_died):
+        self.conn, self.process = conn, process
         self.ahead = 0  # bytes of the pages sent and not answered yet
-        self.process = context.Process(target=worker_main, args=(child, *initargs), name="parse-pool-worker", daemon=True)
-        self.process.start()
-        child.close()
         self.sent: deque[tuple[asyncio.Future, int]] = deque()
         self.waiting: deque[tuple[asyncio.Future, PageJob]] = deque()
         self.on_died = on_died
@@ -336,6 +344,8 @@ class ParsePool:
         self.pool: list[_Worker] = []
         self.backlog = max(1, crawler.settings.getint("PARSE_POOL_BACKLOG", 16))
         self.initargs: tuple | None = None
+        self.spawning = 0  # workers being started
+        self.failed_starts = 0
         self.closed = False
         self._last: asyncio.Future | None = None
         self._signal_keys: dict[int, tuple] = {}
@@ -356,38 +366,56 @@ class ParsePool:
         self._last = turn.finished
         return turn
 
-    def _start(self, spider) -> None:
-        began = time.monotonic()
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(sorted({"scrapy", "crawler.ops.parse_pool", type(spider).__module__}))
-        self.initargs = (self.crawler.settings.copy_to_dict(), {spider.name: type(spider)},
-                         getattr(spider, "run_arguments", {}))
-        self.pool = [_Worker(context, self.initargs, self._replace) for _ in range(self.workers)]
-        self.stats.inc_value("parse/pool/started")
-        logger.info("parse pool: %d worker(s) starting (forkserver; %.2f s in the crawl process)",
-                    self.workers, time.monotonic() - began)
+    def _start(self, spider) -> list[asyncio.Future]:
+        """Workers are started off the event loop's thread; pages are parsed here meanwhile."""
+        if self.initargs is None:
+            multiprocessing.get_context("forkserver").set_forkserver_preload(
+                sorted({"scrapy", "crawler.ops.parse_pool", type(spider).__module__}))
+            self.initargs = (self.crawler.settings.copy_to_dict(), {spider.name: type(spider)},
+                             getattr(spider, "run_arguments", {}))
+            self.stats.inc_value("parse/pool/started")
+            logger.info("parse pool: starting %d worker(s) (forkserver)", self.workers)
+        loop, started = asyncio.get_running_loop(), []
+        for _ in range(self.workers - len(self.pool) - self.spawning):
+            self.spawning += 1
+            started.append(loop.run_in_executor(None, spawn, self.initargs))
+            started[-1].add_done_callback(self._spawned)
+        return started
+
+    def _spawned(self, future) -> None:
+        self.spawning -= 1
+        try:
+            conn, process = future.result()
+        except Exception as exc:  # no worker: this process goes on parsing
+            self.stats.inc_value("parse/pool/start_failed")
+            logger.error("parse pool: cannot start a worker: %r", exc)
+            self.failed_starts += 1
+            return
+        if self.closed:
+            conn.close()
+            process.join(5)
+            return
+        self.pool.append(_Worker(conn, process, self._replace))
 
     def _replace(self, dead: _Worker, waiting) -> None:
-        """A worker died: a new one takes its place (and the pages that were waiting for it)."""
-        if self.closed:
-            for future, _job in waiting:
-                future.set_exception(WorkerDied("the pool was shut down"))
-            return
-        self.stats.inc_value("parse/pool/worker_died")
-        logger.error("parse pool: a worker died (exit code %s); starting another", dead.process.exitcode)
-        worker = _Worker(multiprocessing.get_context("forkserver"), self.initargs, self._replace)
-        self.pool[self.pool.index(dead)] = worker
-        for future, job in waiting:
-            worker.waiting.append((future, job))
-        worker._send()
+        """A worker died: its waiting pages are parsed here, and a new worker takes its place."""
+        for future, _job in waiting:
+            future.set_exception(WorkerDied(f"exit code {dead.process.exitcode}"))
+        self.pool.remove(dead)
+        if not self.closed:
+            self.stats.inc_value("parse/pool/worker_died")
+            logger.error("parse pool: a worker died (exit code %s); starting another", dead.process.exitcode)
 
     async def parse(self, spider, response) -> PageResult | None:
         """The worker's result for ``response``, or None: parse it in this process."""
         self.seen += 1
         if self.closed or self.seen <= self.after:
             return None
-        if not self.pool:
+        if len(self.pool) + self.spawning < self.workers and self.failed_starts < 3:
             self._start(spider)
+        if not self.pool:
+            self.stats.inc_value("parse/pool/in_process/starting")
+            return None
         worker = min(self.pool, key=_Worker.backlog)
         if worker.backlog() >= self.backlog:
             # the workers are behind: this process parses the page rather than wait (a busy machine
@@ -462,6 +490,13 @@ class ParsePoolMiddleware:
     def __init__(self, crawler, workers: int):
         self.crawler = crawler
         self.pool = ParsePool(crawler, workers)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+
+    async def spider_opened(self, spider):
+        """``PARSE_POOL_AFTER`` 0: the workers start with the crawl, which waits for them (every
+        article page goes to the pool -- what a test of the pool wants)."""
+        if self.pool.after == 0 and hasattr(spider, "parse_article_page") and not getattr(spider, "reparsing", False):
+            await asyncio.gather(*self.pool._start(spider), return_exceptions=True)
 
     @classmethod
     def from_crawler(cls, crawler):
