@@ -57,12 +57,25 @@ def text_nodes(node: Selector) -> list[str]:
     return node.css("::text").getall()
 
 
-def link_texts(sel: Selector) -> list[tuple[str | None, str | None]]:
+def link_texts(sel: Selector, min_words: int = 0) -> list[tuple[str | None, str | None]]:
     """``(href, text)`` of every ``a[href]`` under ``sel``, in document order: the raw ``href``
     (as ``link.xpath("@href").get()``) and the normalized text (as
-    ``normalize_line(" ".join(link.css("::text").getall()))``), straight from lxml."""
-    # .get() reads one attribute (``.attrib`` would choke on a hostile attribute name elsewhere)
-    return [(link.get("href"), normalize_line(" ".join(link.itertext()))) for link in _LINKS(sel.root)]
+    ``normalize_line(" ".join(link.css("::text").getall()))``), straight from lxml.
+
+    ``min_words``: only the links whose normalized text has at least that many words. Most links
+    of a page (menus) have fewer; they are told apart before normalizing, from the raw text:
+    normalizing never adds a word, except where it turns U+200B/U+FEFF into spaces."""
+    out = []
+    for link in _LINKS(sel.root):
+        raw = " ".join(link.itertext())
+        if min_words and len(raw.split()) < min_words and "\u200b" not in raw and "\ufeff" not in raw:
+            continue
+        text = normalize_line(raw)
+        if min_words and (not text or len(text.split()) < min_words):
+            continue
+        # .get() reads one attribute (``.attrib`` would choke on a hostile attribute name elsewhere)
+        out.append((link.get("href"), text))
+    return out
 
 
 def html_lang(sel: Selector) -> str | None:
