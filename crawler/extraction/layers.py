@@ -251,10 +251,11 @@ def images(node: Selector, urljoin, exclude: tuple[str, ...] = DEFAULT_BODY_EXCL
     """``{url, caption}`` for each image in a body container (lazy ``data-src`` first)."""
     if isinstance(node.root, etree._Element) and next(node.root.iter("img"), None) is None:
         return []  # no image to find: no pruned copy to make
-    root = Selector(root=_pruned(node, exclude))
+    # the queries ``Selector(root=...).css("img")``, ``img.xpath("ancestor::figure[1]")``... made,
+    # compiled once and evaluated on lxml directly: no Selector per image, row and text node
     out, seen = [], set()
-    for img in root.css("img"):
-        attrib = img.attrib
+    for img in _IMG(_pruned(node, exclude)):
+        attrib = dict(img.attrib)  # as Selector.attrib (which fails on the same hostile attributes)
         src = attrib.get("data-src") or attrib.get("data-original") or attrib.get("src")
         if not src or src.startswith("data:"):
             continue
@@ -263,17 +264,24 @@ def images(node: Selector, urljoin, exclude: tuple[str, ...] = DEFAULT_BODY_EXCL
             continue
         seen.add(url)
         caption = None
-        fig = img.xpath("ancestor::figure[1]")
+        fig = _FIGURE(img)
         if fig:
-            caption = normalize_line(" ".join(fig.css("figcaption ::text").getall()))
+            caption = normalize_line(" ".join(_FIGCAPTION_TEXT(fig[0])))
         else:
-            table = img.xpath("ancestor::table[1]")
+            table = _TABLE(img)
             if table:
-                rows = table.xpath(".//tr")
-                texts = [normalize_line(" ".join(r.css("::text").getall())) for r in rows[1:]]
+                rows = _ROWS(table[0])
+                texts = [normalize_line(" ".join(_TEXT_NODES(r))) for r in rows[1:]]
                 caption = " ".join(t for t in texts if t) or None
         out.append({"url": url, "caption": caption or None})
     return out
+
+
+_IMG = etree.XPath(_CSS.css_to_xpath("img"), smart_strings=False)
+_FIGURE = etree.XPath("ancestor::figure[1]")
+_FIGCAPTION_TEXT = etree.XPath(_CSS.css_to_xpath("figcaption ::text"), smart_strings=False)
+_TABLE = etree.XPath("ancestor::table[1]")
+_ROWS = etree.XPath(".//tr")
 
 
 def text_date(text: str, language: str) -> str | None:
