@@ -39,16 +39,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from common import ROOT, machine, peak_rss_mb, report
+from common import ROOT, machine, peak_rss_mb, report, timed_crawl
 
 OUT = ROOT / "bench" / "out" / "replay"
 SITE = "baoquocte"
@@ -206,7 +204,6 @@ def _short(path: str) -> str:
 
 
 def crawl(kind: str, warc: str, archive_dir: str, spider_args: list[str], extra: dict, profile: bool) -> dict:
-    from scrapy import signals
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -230,35 +227,14 @@ def crawl(kind: str, warc: str, archive_dir: str, spider_args: list[str], extra:
         spider, kwargs = SITE, dict(a.split("=", 1) for a in spider_args)
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(spider)
-    times = {}
-
-    def cpu() -> float:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
-
-    def started():
-        times.setdefault("start", time.perf_counter())
-        times.setdefault("cpu_start", cpu())
-
-    def stopped():
-        times.setdefault("stop", time.perf_counter())
-        times.setdefault("cpu_stop", cpu())
-
-    crawler.signals.connect(started, signal=signals.engine_started)
-    crawler.signals.connect(stopped, signal=signals.engine_stopped)
-    process.crawl(crawler, **kwargs)
     profiler = None
     if profile:
         from pyinstrument import Profiler
 
         profiler = Profiler(interval=0.001)
-        profiler.start()
-    process.start()
-    if profiler is not None:
-        profiler.stop()
+    span = timed_crawl(process, crawler, kwargs, profiler)
     stats = crawler.stats.get_stats()
-    elapsed = times["stop"] - times["start"]
-    cpu_s = times["cpu_stop"] - times["cpu_start"]
+    elapsed, cpu_s = span["seconds"], span["cpu_seconds"]
     pages = stats.get("downloader/response_count", 0)
     keep = {k: v for k, v in stats.items() if isinstance(v, (int, float, str)) and k.startswith((
         "item_", "pipeline/", "parse/", "errors/", "incremental/", "warc/replay/", "log_count/ERROR",
