@@ -159,3 +159,8 @@ REPARSE_PROGRESS_INTERVAL = 1.0
 #: without -s JOBDIR, a reparse journals here (one folder per set of input files), so the same command
 #: after a kill resumes; the journal is removed once a run has gone through every capture
 REPARSE_JOURNAL_DIR = "jobs/reparse"
+
+# --- archive writes (crawler.storage.writer) ----------------------------------------------------
+#: archive and story-graph writes on one writer thread with its own connection (in arrival order,
+#: one transaction per article), so the database's work runs beside the parsing; False: inline
+ARCHIVE_WRITER_THREAD = True
