@@ -39,14 +39,12 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from common import ROOT, machine, peak_rss_mb, report
+from common import ROOT, machine, peak_rss_mb, report, timed_crawl
 
 SYNTH = ROOT / "bench" / "out" / "synth"
 SERVER_CPU, CRAWL_CPU = 1, 0
@@ -197,7 +195,6 @@ def bare_spider_class():
 # ================================================================================================
 def crawl(kind: str, site: str, address: str, archive_dir: str, concurrency: int, spider_args: list[str]) -> dict:
     _pin(CRAWL_CPU)
-    from scrapy import signals
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -230,36 +227,17 @@ def crawl(kind: str, site: str, address: str, archive_dir: str, concurrency: int
         kwargs = dict(a.split("=", 1) for a in spider_args)
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(spider)
-    times = {}
-
-    def cpu() -> float:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
-
-    def started():
-        times.setdefault("start", time.perf_counter())
-        times.setdefault("cpu_start", cpu())
-
-    def stopped():
-        times.setdefault("stop", time.perf_counter())
-        times.setdefault("cpu_stop", cpu())
-
-    crawler.signals.connect(started, signal=signals.engine_started)
-    crawler.signals.connect(stopped, signal=signals.engine_stopped)
-    process.crawl(crawler, **kwargs)
     profile_to = os.environ.get("BENCH_PROFILE")  # a path: write a pyinstrument profile of the crawl there
+    profiler = None
     if profile_to:
         from pyinstrument import Profiler
 
         profiler = Profiler(interval=0.0005)
-        profiler.start()
-    process.start()
-    if profile_to:
-        profiler.stop()
+    span = timed_crawl(process, crawler, kwargs, profiler)
+    if profiler is not None:
         Path(profile_to).write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
     stats = crawler.stats.get_stats()
-    elapsed = times["stop"] - times["start"]
-    cpu_s = times["cpu_stop"] - times["cpu_start"]
+    elapsed, cpu_s = span["seconds"], span["cpu_seconds"]
     pages = stats.get("downloader/response_count", 0)
     keep = {k: v for k, v in stats.items() if isinstance(v, (int, float, str)) and (
         k.startswith(("item_", "pipeline/", "warc/records", "parse/", "errors/", "incremental/", "retry/",

@@ -52,3 +52,35 @@ def report(name: str, figures: dict) -> None:
             value = f"{value:,.3f}"
         print(f"  {key:<44} {value}")
     print("JSON " + json.dumps({"bench": name, **figures}, ensure_ascii=False))
+
+
+def timed_crawl(process, crawler, kwargs: dict, profiler=None) -> dict:
+    """Run one crawl to its end; its engine start -> stop span in wall and process CPU seconds.
+
+    Measured between the engine signals, so the import and settings time of the process is left
+    out of both figures. ``profiler`` (pyinstrument) is started and stopped around the crawl."""
+    from scrapy import signals
+
+    times: dict[str, float] = {}
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def started():
+        times.setdefault("start", time.perf_counter())
+        times.setdefault("cpu_start", cpu())
+
+    def stopped():
+        times.setdefault("stop", time.perf_counter())
+        times.setdefault("cpu_stop", cpu())
+
+    crawler.signals.connect(started, signal=signals.engine_started)
+    crawler.signals.connect(stopped, signal=signals.engine_stopped)
+    process.crawl(crawler, **kwargs)
+    if profiler is not None:
+        profiler.start()
+    process.start()
+    if profiler is not None:
+        profiler.stop()
+    return {"seconds": times["stop"] - times["start"], "cpu_seconds": times["cpu_stop"] - times["cpu_start"]}

@@ -8,6 +8,7 @@ type (:func:`type_errors`) instead of a hand-kept list. The few mapping methods
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -80,19 +81,29 @@ def new_item(**values) -> ArticleItem:
 
 
 def _conforms(value, hint) -> bool:
+    return _checker(hint)(value)
+
+
+@functools.cache
+def _checker(hint):
+    """``value -> bool``: does a value conform to the type hint ``hint``. Built once per hint, since
+    the normalize pipeline checks every field of every item (``typing.get_origin``/``get_args``
+    per field and item cost more than the checks themselves)."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        return any(_conforms(value, arg) for arg in typing.get_args(hint))
+        checks = tuple(_checker(arg) for arg in typing.get_args(hint))
+        return lambda value: any(check(value) for check in checks)
     if hint is type(None):
-        return value is None
+        return lambda value: value is None
     if origin is list:
         (inner,) = typing.get_args(hint) or (object,)
-        return isinstance(value, list) and all(_conforms(v, inner) for v in value)
+        check = _checker(inner)
+        return lambda value: isinstance(value, list) and all(check(v) for v in value)
     if origin is dict or hint is dict:
-        return isinstance(value, dict)
+        return lambda value: isinstance(value, dict)
     if hint is bool:
-        return isinstance(value, bool)
-    return isinstance(value, hint)
+        return lambda value: isinstance(value, bool)
+    return lambda value: isinstance(value, hint)
 
 
 def type_errors(item: ArticleItem) -> dict[str, str]:

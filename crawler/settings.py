@@ -29,6 +29,13 @@ RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = True  # Liferay (Can Tho) keeps its session in a cookie instead of ;jsessionid
+#: Scrapy starts CONCURRENT_ITEMS asyncio tasks for the output of every response (default 100: about
+#: 1 ms of CPU per page here, as much as a bare spider's whole page). Every pipeline of the project is
+#: synchronous, so items never overlap anyway. Not lower: a response whose output (a listing's cards, a
+#: daily sitemap's articles) outgrows the task queue (2 x CONCURRENT_ITEMS) is processed in several turns
+#: of the event loop, interleaved with other responses, which can change the order articles reach the
+#: story graph (whose link evidence is what was known at arrival); 32 keeps one turn for a listing page.
+CONCURRENT_ITEMS = 32
 
 # --- Scrapy 2.19 housekeeping ---------------------------------------------------------------
 #: the RemoteControl extension opens a local port and writes under ~/.local/state
@@ -154,6 +161,11 @@ REPARSE_PROGRESS_INTERVAL = 1.0
 #: without -s JOBDIR, a reparse journals here (one folder per set of input files), so the same command
 #: after a kill resumes; the journal is removed once a run has gone through every capture
 REPARSE_JOURNAL_DIR = "jobs/reparse"
+
+# --- archive writes (crawler.storage.writer) ----------------------------------------------------
+#: archive and story-graph writes on one writer thread with its own connection (in arrival order,
+#: one transaction per article), so the database's work runs beside the parsing; False: inline
+ARCHIVE_WRITER_THREAD = True
 
 # --- parse pool (crawler.ops.parse_pool) ------------------------------------------------------
 #: worker processes that parse article pages during a crawl while the reactor goes on: a number, 0

@@ -4,15 +4,17 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 
 from crawler.items import Handled
+from crawler.storage.writer import ArchiveWriter
 from pipelines.base import ArchiveBackedPipeline
 
 
 class DedupPipeline(ArchiveBackedPipeline):
     """Drops an item whose canonical URL or fingerprint was already seen in this run.
 
-    The lookup goes to the archive's indexes (the archive pipeline writes each item
-    before the next one is checked, on the same connection), so memory does not grow with
-    the archive. The same text at two URLs is one article; a translation has another
+    The lookup goes to the archive's indexes, so memory does not grow with the archive; the
+    articles queued on the archive writer thread and not yet committed are looked up in the
+    writer's queue first (crawler.storage.writer), so a copy arriving meanwhile is still
+    caught as a duplicate of this run. The same text at two URLs is one article; a translation has another
     fingerprint and is kept.
 
     An item archived by an earlier run is counted (``pipeline/dedup/already_archived``)
@@ -25,9 +27,14 @@ class DedupPipeline(ArchiveBackedPipeline):
         super().__init__(crawler)
         self.drop_archived = crawler.settings.getbool("DEDUP_DROP_ARCHIVED", False)
 
+    def open_spider(self):
+        super().open_spider()
+        self.writer = ArchiveWriter.for_crawler(self.crawler)
+
     def process_item(self, item):
         a = ItemAdapter(item)
-        found = self.archive.lookup(a["canonical_url"], a["fingerprint"])
+        queued = self.writer.queued(a["canonical_url"], a["fingerprint"])  # passed, not yet committed
+        found = (queued, self.archive.run_id) if queued else self.archive.lookup(a["canonical_url"], a["fingerprint"])
         if found is None:
             return item
         kind, run_id = found

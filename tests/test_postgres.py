@@ -18,19 +18,11 @@ from crawler.storage.archive import Archive, NoArchive, open_archive
 from crawler.storage.backends import PgConnection, archive_location, pg_placeholders, redact
 from crawler.storage.migrations import ARCHIVE_TABLES, MIGRATIONS, applied_versions, migrate
 from crawler.storage.stories import StoryGraph
-from tests.pg_support import TEST_POSTGRES_URL, admin_connection, fresh_schema_url, new_schema, with_search_path
+from tests.pg_support import TEST_POSTGRES_URL, new_schema, with_search_path
 
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(scope="module")
-def pg_admin():
-    yield from admin_connection()
-
-
-@pytest.fixture
-def pg_url(pg_admin):
-    yield from fresh_schema_url(pg_admin)
 
 U1, U2 = "https://baoquocte.vn/a-1.html", "https://baoquocte.vn/b-2.html"
 

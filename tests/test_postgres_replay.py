@@ -20,20 +20,11 @@ import sys
 import pytest
 
 from crawler.storage.archive import Archive
-from tests.pg_support import admin_connection, fresh_schema_url
 from tests.support import FIXTURES, ROOT, SEEDS, replay_args, stats_from_log, warc_from_manifest
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
-@pytest.fixture(scope="module")
-def pg_admin():
-    yield from admin_connection()
-
-
-@pytest.fixture
-def pg_url(pg_admin):
-    yield from fresh_schema_url(pg_admin)
 
 
 def _spec_window(path, *extra):

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pg_support import admin_connection, fresh_schema_url
+from tests.pg_support import fresh_schema_url
 from tests.support import FIXTURES, ROOT, warc_from_manifest
 from tests.test_spider_baoquocte import ALL_CARDS, RECORDED, H
 
@@ -183,14 +183,9 @@ def recorded_articles_in_range() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def pg_archive_url():
+def pg_archive_url(pg_admin):
     """The jobs' shared archive: a fresh schema on the PostgreSQL server (tests/pg_support.py)."""
-    admin = admin_connection()
-    conn = next(admin)
-    try:
-        yield from fresh_schema_url(conn)
-    finally:
-        admin.close()
+    yield from fresh_schema_url(pg_admin)
 
 
 @pytest.fixture(scope="module")

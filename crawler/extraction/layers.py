@@ -57,12 +57,25 @@ def text_nodes(node: Selector) -> list[str]:
     return node.css("::text").getall()
 
 
-def link_texts(sel: Selector) -> list[tuple[str | None, str | None]]:
+def link_texts(sel: Selector, min_words: int = 0) -> list[tuple[str | None, str | None]]:
     """``(href, text)`` of every ``a[href]`` under ``sel``, in document order: the raw ``href``
     (as ``link.xpath("@href").get()``) and the normalized text (as
-    ``normalize_line(" ".join(link.css("::text").getall()))``), straight from lxml."""
-    # .get() reads one attribute (``.attrib`` would choke on a hostile attribute name elsewhere)
-    return [(link.get("href"), normalize_line(" ".join(link.itertext()))) for link in _LINKS(sel.root)]
+    ``normalize_line(" ".join(link.css("::text").getall()))``), straight from lxml.
+
+    ``min_words``: only the links whose normalized text has at least that many words. Most links
+    of a page (menus) have fewer; they are told apart before normalizing, from the raw text:
+    normalizing never adds a word, except where it turns U+200B/U+FEFF into spaces."""
+    out = []
+    for link in _LINKS(sel.root):
+        raw = " ".join(link.itertext())
+        if min_words and len(raw.split()) < min_words and "\u200b" not in raw and "\ufeff" not in raw:
+            continue
+        text = normalize_line(raw)
+        if min_words and (not text or len(text.split()) < min_words):
+            continue
+        # .get() reads one attribute (``.attrib`` would choke on a hostile attribute name elsewhere)
+        out.append((link.get("href"), text))
+    return out
 
 
 def html_lang(sel: Selector) -> str | None:
@@ -238,10 +251,11 @@ def images(node: Selector, urljoin, exclude: tuple[str, ...] = DEFAULT_BODY_EXCL
     """``{url, caption}`` for each image in a body container (lazy ``data-src`` first)."""
     if isinstance(node.root, etree._Element) and next(node.root.iter("img"), None) is None:
         return []  # no image to find: no pruned copy to make
-    root = Selector(root=_pruned(node, exclude))
+    # the queries ``Selector(root=...).css("img")``, ``img.xpath("ancestor::figure[1]")``... made,
+    # compiled once and evaluated on lxml directly: no Selector per image, row and text node
     out, seen = [], set()
-    for img in root.css("img"):
-        attrib = img.attrib
+    for img in _IMG(_pruned(node, exclude)):
+        attrib = dict(img.attrib)  # as Selector.attrib (which fails on the same hostile attributes)
         src = attrib.get("data-src") or attrib.get("data-original") or attrib.get("src")
         if not src or src.startswith("data:"):
             continue
@@ -250,17 +264,24 @@ def images(node: Selector, urljoin, exclude: tuple[str, ...] = DEFAULT_BODY_EXCL
             continue
         seen.add(url)
         caption = None
-        fig = img.xpath("ancestor::figure[1]")
+        fig = _FIGURE(img)
         if fig:
-            caption = normalize_line(" ".join(fig.css("figcaption ::text").getall()))
+            caption = normalize_line(" ".join(_FIGCAPTION_TEXT(fig[0])))
         else:
-            table = img.xpath("ancestor::table[1]")
+            table = _TABLE(img)
             if table:
-                rows = table.xpath(".//tr")
-                texts = [normalize_line(" ".join(r.css("::text").getall())) for r in rows[1:]]
+                rows = _ROWS(table[0])
+                texts = [normalize_line(" ".join(_TEXT_NODES(r))) for r in rows[1:]]
                 caption = " ".join(t for t in texts if t) or None
         out.append({"url": url, "caption": caption or None})
     return out
+
+
+_IMG = etree.XPath(_CSS.css_to_xpath("img"), smart_strings=False)
+_FIGURE = etree.XPath("ancestor::figure[1]")
+_FIGCAPTION_TEXT = etree.XPath(_CSS.css_to_xpath("figcaption ::text"), smart_strings=False)
+_TABLE = etree.XPath("ancestor::table[1]")
+_ROWS = etree.XPath(".//tr")
 
 
 def text_date(text: str, language: str) -> str | None:

@@ -205,9 +205,8 @@ class HtmlArticle(BylineLayer, BasePage):
     def _link_hrefs(self) -> dict[str, list[str]]:
         """The hrefs of each link text of 4+ words on the page (menu links have fewer)."""
         out: dict[str, list[str]] = {}
-        for href, text in layers.link_texts(self.sel):
-            if text and word_count(text) >= LINK_TEXT_MIN_WORDS:
-                out.setdefault(text, []).append(href)
+        for href, text in layers.link_texts(self.sel, LINK_TEXT_MIN_WORDS):
+            out.setdefault(text, []).append(href)
         return out
 
     def is_other_article_link(self, text: str) -> bool:
@@ -289,14 +288,27 @@ class HtmlArticle(BylineLayer, BasePage):
     def body_paragraphs(self) -> list[str]:
         exclude = layers.DEFAULT_BODY_EXCLUDE + tuple(self.body_exclude_css)
         for query in self.body_css:
-            nodes = self.sel.css(query)
+            nodes = self._body_nodes(query)
             if nodes:
                 paras = layers.paragraphs(nodes[0], exclude)
                 if paras:
                     self.record_layer("body", "site")
                     return self.clean_paragraphs(paras)
         self.record_layer("body", "fallback")
-        return self.clean_paragraphs(layers.largest_block(self.sel, exclude))
+        best = self._largest_block_node
+        return self.clean_paragraphs(layers.paragraphs(best, exclude) if best is not None else [])
+
+    def _body_nodes(self, query: str):
+        """``self.sel.css(query)`` for a :attr:`body_css` query, once per page (the body and the images ask)."""
+        cache = self.__dict__.setdefault("_body_nodes_cache", {})
+        if query not in cache:
+            cache[query] = self.sel.css(query)
+        return cache[query]
+
+    @cached_property
+    def _largest_block_node(self):
+        """The generic body container (:func:`layers.largest_block_node`), once per page."""
+        return layers.largest_block_node(self.sel)
 
     def clean_paragraphs(self, paras: list[str]) -> list[str]:
         """Site hook: drop caption-like or boilerplate paragraphs the selectors cannot see."""
@@ -417,9 +429,9 @@ class HtmlArticle(BylineLayer, BasePage):
     def images(self) -> list[dict]:
         """Images of the body container -- or, in an unknown layout, of the block the body fallback read."""
         exclude = layers.DEFAULT_BODY_EXCLUDE_NO_FIGURES + tuple(self.body_exclude_css)
-        container = next((nodes[0] for nodes in (self.sel.css(q) for q in self.body_css) if nodes), None)
+        container = next((nodes[0] for nodes in map(self._body_nodes, self.body_css) if nodes), None)
         if container is None:
-            container = layers.largest_block_node(self.sel)
+            container = self._largest_block_node
         if container is None:
             return []
         return layers.images(container, lambda href: layers.safe_urljoin(self.response, href), exclude)

@@ -214,7 +214,9 @@ def connect_sqlite(path, readonly: bool = False) -> sqlite3.Connection:
     (``mode=ro``) for the commands that only read."""
     if readonly:
         return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
-    conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+    # check_same_thread=False: a crawl's writer archive is opened on the reactor thread and then
+    # used by the writer thread alone (crawler.storage.writer); never by two threads at once
+    conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA busy_timeout=60000")
         conn.execute("PRAGMA journal_mode=WAL")

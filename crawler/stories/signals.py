@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 PLATFORM_HOST = "vietnam.vn"  # and its subdomains (www, thongtin, vjs...)
@@ -44,10 +45,24 @@ VI_MARKS_RE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặ�
 URL_ID_RE = re.compile(r"(?:-post|-)?\d{3,}(?:\.html?)?$")
 
 
+class _Unmarked(dict):
+    """``str.translate`` table dropping combining marks (canonical combining class != 0) and
+    keeping every other character; filled once per distinct character, so a fold costs one C
+    pass instead of a ``combining()`` call per character (the story graph folds every article)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_UNMARKED = _Unmarked()
+
+
 def fold(text: str) -> str:
     """Lower case, no diacritics, đ -> d: how a translation writes a Vietnamese name."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return text.translate(_UNMARKED).lower()
 
 
 def folded_words(text: str) -> str:
@@ -59,16 +74,36 @@ def is_syllable(word: str) -> bool:
     return len(word) <= 7 and bool(SYLLABLE_RE.match(word))
 
 
+_SENTENCE_SPLIT_RE = re.compile(r"[\n.!?;:,()\"“”«»|]+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_word(word: str) -> str | None:
+    """The folded word when it may be part of a name (capitalized, a Vietnamese syllable), else
+    None. Cached: articles repeat their words, and every word of every article comes here."""
+    word = word.strip("'’‘-–")
+    folded = fold(word)
+    return folded if word[:1].isupper() and folded.isalpha() and is_syllable(folded) else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _foreign_word(word: str) -> str | None:
+    """The folded word when it is not a Vietnamese syllable nor a stop word (see foreign_words)."""
+    folded = fold(word)
+    if len(folded) >= 3 and folded.isascii() and not is_syllable(folded) and folded not in FOREIGN_STOP:
+        return folded
+    return None
+
+
 def names(text: str) -> set[str]:
     """Folded runs of 2+ capitalized words that are all Vietnamese syllables: personal and
     place names, which translations keep ("Menteri Luar Negeri Bui Thanh Son" -> bui thanh son)."""
     out: set[str] = set()
     run: list[str] = []
-    for sentence in re.split(r"[\n.!?;:,()\"“”«»|]+", text):
+    for sentence in _SENTENCE_SPLIT_RE.split(text):
         for word in sentence.split():
-            word = word.strip("'’‘-–")
-            folded = fold(word)
-            if word[:1].isupper() and folded.isalpha() and is_syllable(folded):
+            folded = _name_word(word)
+            if folded is not None:
                 run.append(folded)
                 continue
             _flush(run, out)
@@ -89,11 +124,8 @@ def foreign_words(text: str) -> set[str]:
     """Words of a Vietnamese text that are not Vietnamese syllables: foreign names (Tamás Varga,
     Goledzinowski), acronyms (EVFTA, ASEAN), country names kept as such (Hungary, Australia).
     A translation keeps them, and other Vietnamese texts seldom share them."""
-    out = set()
-    for word in WORD_RE.findall(text):
-        folded = fold(word)
-        if len(folded) >= 3 and folded.isascii() and not is_syllable(folded) and folded not in FOREIGN_STOP:
-            out.add(folded)
+    out = {_foreign_word(word) for word in WORD_RE.findall(text)}
+    out.discard(None)
     return out
 
 
