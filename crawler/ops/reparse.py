@@ -182,6 +182,9 @@ class SiteWriter:
         self.crawler = Crawler(spidercls, settings)
         # the health monitors judge a crawl's discovery and window; a reparse has neither
         self.crawler.settings.set("SPIDERMON_ENABLED", False, priority="cmdline")
+        # the writer awaits each item's pipelines before the next (capture order): a writer thread
+        # would only add a hand-off per write here (measured: ~15 % more writing time), no overlap
+        self.crawler.settings.set("ARCHIVE_WRITER_THREAD", False, priority="cmdline")
         self.crawler.spider = self.crawler._create_spider(**spider_args)
         self.crawler.spider.reparsing = True
         self.crawler._apply_settings()
