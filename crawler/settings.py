@@ -164,8 +164,10 @@ REPARSE_JOURNAL_DIR = "jobs/reparse"
 
 # --- archive writes (crawler.storage.writer) ----------------------------------------------------
 #: archive and story-graph writes on one writer thread with its own connection (in arrival order,
-#: one transaction per article), so the database's work runs beside the parsing; False: inline
-ARCHIVE_WRITER_THREAD = True
+#: one transaction per article). Off: with the parse pool on (PARSE_WORKERS) the second core is the
+#: parser's, and the thread's hand-offs cost more than they save (bench/bench_replay.py, 3,000
+#: articles: 342 pages/s without it, 277 with it); it pays only with PARSE_WORKERS=0 (~+5 %)
+ARCHIVE_WRITER_THREAD = False
 
 # --- parse pool (crawler.ops.parse_pool) ------------------------------------------------------
 #: worker processes that parse article pages during a crawl while the reactor goes on: a number, 0

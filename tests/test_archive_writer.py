@@ -20,7 +20,7 @@ def article(url: str, fp: str) -> dict:
 
 
 def crawler_for(tmp_path, **settings):
-    return get_crawler(settings_dict={"ARCHIVE_DIR": str(tmp_path / "archive"), **settings})
+    return get_crawler(settings_dict={"ARCHIVE_DIR": str(tmp_path / "archive"), "ARCHIVE_WRITER_THREAD": True, **settings})
 
 
 def test_jobs_run_on_one_other_thread_in_order_and_share_the_run_id(tmp_path):
@@ -46,8 +46,14 @@ def test_jobs_run_on_one_other_thread_in_order_and_share_the_run_id(tmp_path):
 
 
 def test_without_the_thread_or_an_event_loop_jobs_run_inline(tmp_path):
-    off = ArchiveWriter.for_crawler(crawler_for(tmp_path / "off", ARCHIVE_WRITER_THREAD=False))
-    assert off.run(lambda: threading.current_thread().name) == threading.current_thread().name
+    crawler = crawler_for(tmp_path / "off", ARCHIVE_WRITER_THREAD=False)
+    off = ArchiveWriter.for_crawler(crawler)
+    assert off.archive is Archive.for_crawler(crawler)  # the crawl's one connection, as without a writer
+
+    async def in_a_loop():
+        return off.run(lambda: threading.current_thread().name)
+
+    assert asyncio.run(in_a_loop()) == threading.current_thread().name
     on = ArchiveWriter.for_crawler(crawler_for(tmp_path / "on"))
     assert on.run(lambda: 7) == 7  # no running loop: a synchronous caller (bench, tests) gets the value
     off.close()
