@@ -75,30 +75,19 @@ def ensure_recording(articles: int) -> tuple[Path, dict]:
 # the spiders of (a) and (c)
 # ================================================================================================
 def bare_spider_class(extract: bool):
-    import scrapy
+    """bench_crawl.py's bare spider on baoquocte's layout (feed, listing cards, pager), yielding
+    {url, title} per article -- or, for the peer (c), what trafilatura extracts from it."""
+    from bench_crawl import bare_spider_class as crawl_bare_spider
 
-    class BareSpider(scrapy.Spider):
-        """Follows baoquocte's feed, listing cards and pager; yields {url, title} per article (or trafilatura's)."""
-
+    class ReplaySpider(crawl_bare_spider()):
         name = "trafilatura" if extract else "bare"
 
-        async def start(self):
-            yield scrapy.Request("https://baoquocte.vn/rss_feed/ngoai-giao", self.parse_feed, priority=5)
-            yield scrapy.Request("https://baoquocte.vn/ngoai-giao", self.parse_listing)
-
-        def parse_feed(self, response):
-            for link in response.xpath("//item/link/text()").getall():
-                yield response.follow(link.strip(), self.parse_article, priority=10)
-
-        def parse_listing(self, response):
-            for href in response.css("div.bx-listing h3.article-title a::attr(href)").getall():
-                yield response.follow(href, self.parse_article, priority=10)
-            for href in response.css("div.__MB_ARTICLE_PAGING div.rt a::attr(href)").getall():
-                yield response.follow(href, self.parse_listing)
+        def __init__(self, **kwargs):
+            super().__init__(site=SITE, **kwargs)
 
         def parse_article(self, response):
             if not extract:
-                yield {"url": response.url, "title": response.css("title::text").get()}
+                yield from super().parse_article(response)
                 return
             import trafilatura
 
@@ -107,7 +96,7 @@ def bare_spider_class(extract: bool):
             yield {"url": response.url, "title": doc.get("title"), "author": doc.get("author"),
                    "date": doc.get("date"), "text": doc.get("text")}
 
-    return BareSpider
+    return ReplaySpider
 
 
 # ================================================================================================

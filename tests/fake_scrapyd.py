@@ -8,9 +8,9 @@ running and finished (``set_state``) -- what a job's process did is the archive'
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from tests.local_http import LocalServer
 
 
 class FakeScrapyd:
@@ -19,35 +19,18 @@ class FakeScrapyd:
         self.jobs: dict[str, dict] = {}  # job id -> {"spider", "state", "args", "settings"}
         self.busy = busy  # jobs of other projects keeping the node loaded
         self.requests: list[tuple[str, dict]] = []
-        fake = self
+        self.server = LocalServer(answer=self._http)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server naming)
-                url = urlsplit(self.path)
-                self.answer(fake.handle(url.path.lstrip("/"), parse_qs(url.query)))
-
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-                self.answer(fake.handle(urlsplit(self.path).path.lstrip("/"), parse_qs(body)))
-
-            def answer(self, data):
-                body = json.dumps(data).encode() if data is not None else b"<html>not found</html>"
-                self.send_response(200 if data is not None else 404)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+    def _http(self, method: str, path: str, body: bytes) -> tuple[int, dict, bytes]:
+        url = urlsplit(path)
+        data = self.handle(url.path.lstrip("/"), parse_qs(body.decode() if method == "POST" else url.query))
+        if data is None:
+            return 404, {"Content-Type": "text/html"}, b"<html>not found</html>"
+        return 200, {"Content-Type": "application/json"}, json.dumps(data).encode()
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        return self.server.base + "/"
 
     def handle(self, endpoint: str, form: dict[str, list[str]]):
         self.requests.append((endpoint, form))
@@ -84,10 +67,8 @@ class FakeScrapyd:
         del self.jobs[job]
 
     def start(self) -> FakeScrapyd:
-        self.thread.start()
+        self.server.start()
         return self
 
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        self.server.stop()

@@ -7,19 +7,28 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class LocalServer:
     """``routes``: path (with query) -> (status, headers dict, body bytes). Anything else is a 404.
+    Or ``answer(method, path, body) -> (status, headers, body)`` for a server that computes its
+    answers (tests/fake_scrapyd.py).
 
     ``hits`` lists the paths requested, so a test can assert a replay never reached it.
     """
 
-    def __init__(self, routes: dict[str, tuple[int, dict, bytes]]):
-        self.routes = routes
+    def __init__(self, routes: dict[str, tuple[int, dict, bytes]] | None = None, answer=None):
+        self.routes = routes or {}
+        self.answer = answer or self._route
         self.hits: list[str] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server naming)
+                self.reply(b"")
+
+            def do_POST(self):  # noqa: N802
+                self.reply(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+            def reply(self, request_body: bytes):
                 server.hits.append(self.path)
-                status, headers, body = server.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"nope"))
+                status, headers, body = server.answer(self.command, self.path, request_body)
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -32,6 +41,9 @@ class LocalServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def _route(self, method: str, path: str, body: bytes) -> tuple[int, dict, bytes]:
+        return self.routes.get(path, (404, {"Content-Type": "text/plain"}, b"nope"))
 
     @property
     def base(self) -> str:
