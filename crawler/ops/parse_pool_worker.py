@@ -11,10 +11,10 @@ import time
 from dataclasses import dataclass, field
 
 from scrapy import Request
-from scrapy.http.headers import Headers
 from scrapy.utils.misc import load_object
 from scrapy.utils.python import global_object_name
 
+from crawler.fetching.warc.replay import headers_from_pairs
 from crawler.items import ArticleItem
 from crawler.ops.workers import WorkerSpiders, guard_orphan, story_signals
 
@@ -84,13 +84,11 @@ def parse_page(job: PageJob) -> PageResult:
     assert _spiders is not None, "init_worker() was not run in this process"
     began = time.process_time()
     spider = _spiders.spider(job.spider)
-    headers = Headers()
-    for name, value in job.headers:
-        headers.appendlist(name, value)
     request = Request(job.request_url, meta=job.meta)
     kwargs = {"encoding": job.encoding} if job.encoding else {}
-    response = load_object(job.response_class)(url=job.url, status=job.status, headers=headers, body=job.body,
-                                               request=request, flags=job.flags, protocol=job.protocol, **kwargs)
+    response = load_object(job.response_class)(url=job.url, status=job.status, headers=headers_from_pairs(job.headers),
+                                               body=job.body, request=request, flags=job.flags, protocol=job.protocol,
+                                               **kwargs)
     out = PageResult()
     try:
         for result in spider.parse_article_page(response):

@@ -20,10 +20,9 @@ from datetime import datetime, timezone
 
 from scrapy import Request
 from scrapy.http import TextResponse
-from scrapy.http.headers import Headers
-from scrapy.responsetypes import responsetypes
 
 from crawler.fetching.warc.index import WarcIndex, _Entry
+from crawler.fetching.warc.replay import replayed_response
 from crawler.items import ArticleItem
 from crawler.ops.workers import WorkerSpiders, guard_orphan, story_signals
 
@@ -93,13 +92,7 @@ class Parser(WorkerSpiders):
     def response(self, capture: Capture, entry: _Entry, request: Request):
         """The recorded response, as the replay middleware builds it (crawler.fetching.warc.replay)."""
         status, pairs, body, protocol, warc_date = self.reader.read_capture(entry)
-        headers = Headers()
-        for name, value in pairs:
-            headers.appendlist(name, value)
-        respcls = responsetypes.from_args(headers=headers, url=capture.url, body=body)
-        response = respcls(url=capture.url, status=status, headers=headers, body=body, request=request,
-                           flags=["replay"], protocol=protocol)
-        return response, warc_date
+        return replayed_response(capture.url, status, pairs, body, protocol, request), warc_date
 
     def parse(self, capture: Capture) -> Parsed:
         spider = self.spider(capture.spider)

@@ -18,6 +18,24 @@ logger = logging.getLogger(__name__)
 _LOCAL_SCHEMES = ("file", "data")
 
 
+def headers_from_pairs(pairs) -> Headers:
+    """Scrapy ``Headers`` from (name, value) pairs, a repeated name kept as several values
+    (``Headers(pairs)`` would keep only the last ``Set-Cookie``)."""
+    headers = Headers()
+    for name, value in pairs:
+        headers.appendlist(name, value)
+    return headers
+
+
+def replayed_response(url: str, status: int, pairs, body: bytes, protocol: str | None, request):
+    """A recorded capture as the response a crawl would have got: the class Scrapy picks from its
+    headers and body, flagged ``replay`` (the recorder skips it). Also ``scrapy reparse``'s."""
+    headers = headers_from_pairs(pairs)
+    respcls = responsetypes.from_args(headers=headers, url=url, body=body)
+    return respcls(url=url, status=status, headers=headers, body=body, request=request, flags=["replay"],
+                   protocol=protocol)
+
+
 class WarcReplayMiddleware:
     """Answer every http(s) request from ``REPLAY_WARC``; a 404 (``replay-miss``) for the rest.
 
@@ -90,13 +108,8 @@ class WarcReplayMiddleware:
             self.stats.inc_value("warc/replay/read_error")
             logger.error("cannot read the capture of %s from %s: %r", request.url, entry.loc.path, exc)
             return self._miss(request)
-        headers = Headers()
-        for name, value in pairs:
-            headers.appendlist(name, value)
         self.stats.inc_value("warc/replay/hit")
-        respcls = responsetypes.from_args(headers=headers, url=request.url, body=body)
-        return respcls(url=request.url, status=status, headers=headers, body=body, request=request,
-                       flags=["replay"], protocol=protocol)
+        return replayed_response(request.url, status, pairs, body, protocol, request)
 
     def _miss(self, request):
         self.stats.inc_value("warc/replay/miss")
