@@ -55,7 +55,7 @@ from scrapy.http import TextResponse
 
 from crawler.ops.parse_pool_worker import Failed, PageJob, PageResult, WorkerDied, page_job, worker_main
 from crawler.ops.workers import replay_logs
-from crawler.stories.signals import PRECOMPUTED, story_text
+from crawler.stories.signals import offer_signals, withdraw_signals
 
 logger = logging.getLogger(__name__)
 
@@ -327,16 +327,14 @@ class ParsePool:
             else:
                 yield retry
         for item, item_signals in zip(result.items, result.story_signals):
-            key = (story_text(item), item.get("language"))
-            PRECOMPUTED[key] = item_signals
-            self._signal_keys[id(item)] = key
+            self._signal_keys[id(item)] = offer_signals(item, item_signals)
             yield item
 
     def _item_done(self, item, response=None, spider=None, **kwargs):
         """An item is out of the pipelines: its story signals, if the stories pipeline did not use
         them (a dropped item, a text the pipelines changed), are let go."""
         key = self._signal_keys.pop(id(item), None)
-        if key is not None and PRECOMPUTED.pop(key, None) is not None:
+        if key is not None and withdraw_signals(key):
             self.stats.inc_value("parse/pool/story_signals_unused")
 
     def close(self, spider=None, reason=None) -> None:

@@ -57,7 +57,7 @@ from crawler.fetching.warc.index import WarcIndex
 from crawler.ops.reparse_worker import Capture, ChunkResult, Parser, init_worker, parse_chunk
 from crawler.ops.workers import replay_logs
 from crawler.storage.archive import truncate_partial_line
-from crawler.stories.signals import PRECOMPUTED, story_text
+from crawler.stories.signals import offer_signals, withdraw_signals
 
 logger = logging.getLogger(__name__)
 
@@ -206,13 +206,12 @@ class SiteWriter:
         for item, story_signals in zip(parsed.items, parsed.story_signals):
             # the story graph's costly text signals, computed by the parsing process: used when the
             # pipelines left the text as the parser gave it (crawler.stories.signals.PRECOMPUTED)
-            key = (story_text(item), item.get("language"))
-            PRECOMPUTED[key] = story_signals
+            key = offer_signals(item, story_signals)
             before = self.stats.get_value("item_scraped_count", 0)
             try:
                 await self.scraper.start_itemproc_async(item, response=None)
             finally:
-                unused = PRECOMPUTED.pop(key, None) is not None
+                unused = withdraw_signals(key)
             self.stats.inc_value("reparse/story_signals/" + ("unused" if unused else "precomputed"))
             if self.stats.get_value("item_scraped_count", 0) > before:
                 done.append((item.get("canonical_url"), item.get("fingerprint")))

@@ -253,6 +253,20 @@ def text_signals(text: str, language: str | None) -> dict:
 PRECOMPUTED: dict[tuple[str, str | None], dict] = {}
 
 
+def offer_signals(item, signals: dict) -> tuple[str, str | None]:
+    """Signals computed ahead for ``item`` (by a parsing process), for :func:`features` to use if
+    the item's text reaches it unchanged; the key to :func:`withdraw_signals` them by."""
+    key = (story_text(item), item.get("language"))
+    PRECOMPUTED[key] = signals
+    return key
+
+
+def withdraw_signals(key: tuple[str, str | None]) -> bool:
+    """Forget offered signals; True when :func:`features` did not use them (the item was dropped,
+    or the pipelines changed its text)."""
+    return PRECOMPUTED.pop(key, None) is not None
+
+
 def features(item: dict) -> dict:
     """The per-article record the story graph keeps: identity, slugs, credit and the signals."""
     text = story_text(item)
