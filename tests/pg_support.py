@@ -11,17 +11,14 @@ import os
 import uuid
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-import pytest
-
 from crawler.storage.backends import redact
+from tests.support import service_unavailable
 
 TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def unavailable(reason: str):
-    if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the PostgreSQL tests must run)")
-    pytest.skip(reason)
+    service_unavailable("PostgreSQL", reason)
 
 
 def with_search_path(url: str, schema: str) -> str:

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from tests.pg_support import fresh_schema_url
-from tests.support import FIXTURES, ROOT, warc_from_manifest
+from tests.support import FIXTURES, ROOT, service_unavailable, warc_from_manifest
 from tests.test_spider_baoquocte import ALL_CARDS, RECORDED, H
 
 pytestmark = pytest.mark.slow
@@ -39,10 +39,7 @@ PROJECT = "vnfa-crawler"
 
 
 def unavailable(reason: str):
-    """Skip outside CI, fail on CI: the tests need the service."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"scrapyd: {reason}")
-    pytest.skip(f"scrapyd: {reason}")
+    service_unavailable("scrapyd", reason)
 
 
 def answers(url: str) -> bool:
