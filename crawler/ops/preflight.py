@@ -64,22 +64,27 @@ def prepare_log_file(settings) -> None:
         Path(log_file).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def run_failures(stats: dict, settings=None) -> list[str]:
-    """Why a finished site crawl counts as failed (empty: it succeeded). An incremental run that
-    found nothing new fetched its discovery pages and asked for no article: that succeeds."""
+def _failures(responses: int, article_errors: int, article_pages: int, failed_monitors, *more: str) -> list[str]:
+    """The rule a site crawl is judged by, on its figures: it fetched something, not every article
+    request failed, and (after ``more`` reasons) every monitor passed."""
     reasons = []
-    if not stats.get("response_received_count"):
+    if not responses:
         reasons.append("fetched nothing: not a single response")
-    failed = sum(v for k, v in stats.items() if k.startswith("errors/article/") and isinstance(v, int))
-    answered = stats.get("articles/responses", 0)
-    if failed and not answered:
-        reasons.append(f"every article request failed ({failed})")
-    if stats.get("warc/replay/bad_file") and not stats.get("warc/replay/indexed_urls"):
-        reasons.append("REPLAY_WARC could not be read")
-    failed_monitors = stats.get("monitors/failed")
+    if article_errors and not article_pages:
+        reasons.append(f"every article request failed ({article_errors})")
+    reasons.extend(more)
     if failed_monitors:
         reasons.append(f"monitor(s) failed: {failed_monitors}")
     return reasons
+
+
+def run_failures(stats: dict, settings=None) -> list[str]:
+    """Why a finished site crawl counts as failed (empty: it succeeded). An incremental run that
+    found nothing new fetched its discovery pages and asked for no article: that succeeds."""
+    failed = sum(v for k, v in stats.items() if k.startswith("errors/article/") and isinstance(v, int))
+    unreadable = stats.get("warc/replay/bad_file") and not stats.get("warc/replay/indexed_urls")
+    return _failures(stats.get("response_received_count"), failed, stats.get("articles/responses", 0),
+                     stats.get("monitors/failed"), *(["REPLAY_WARC could not be read"] if unreadable else []))
 
 
 def recorded_run_failures(run: dict) -> list[str]:
@@ -88,12 +93,6 @@ def recorded_run_failures(run: dict) -> list[str]:
     stats, for a run that ended on another machine (``scrapy schedule-backfill --status``). The
     unreadable-WARC case shows here as "fetched nothing"."""
     counts = run.get("counts") or {}
-    reasons = []
-    if not counts.get("responses"):
-        reasons.append("fetched nothing: not a single response")
-    if counts.get("article_errors") and not counts.get("article_pages"):
-        reasons.append(f"every article request failed ({counts['article_errors']})")
     failed = [name for name, m in (run.get("monitors") or {}).items() if m.get("status") != "pass"]
-    if failed or run.get("verdict") != "pass":
-        reasons.append(f"monitor(s) failed: {', '.join(failed) or run.get('verdict')}")
-    return reasons
+    failed_monitors = (", ".join(failed) or run.get("verdict")) if failed or run.get("verdict") != "pass" else None
+    return _failures(counts.get("responses"), counts.get("article_errors"), counts.get("article_pages"), failed_monitors)
