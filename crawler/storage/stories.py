@@ -26,11 +26,9 @@ from urllib.parse import urlsplit
 
 from crawler.extraction.urls import canonicalize
 from crawler.storage.backends import dialect_of, transaction
-from crawler.storage.migrations import STORY_TABLES, migrate
+from crawler.storage.migrations import migrate
 from crawler.stories import match
 from crawler.stories.signals import PLATFORM_SITE, features, is_platform, on_platform, platform_slug
-
-SCHEMA = STORY_TABLES  # the story graph's migration step (crawler.storage.migrations)
 
 HOST_SITES = {"baohatinh.vn": "baohatinh.vn", "baoquocte.vn": "baoquocte.vn", "vietnam.vn": "vietnam.vn",
               "cantho.gov.vn": "songoaivu.cantho.gov.vn"}
