@@ -65,16 +65,13 @@ JOURNAL_NAME = "reparse.journal"
 
 
 def default_journal_dir(settings, paths: list[Path]) -> Path:
-    """Where a reparse without JOBDIR journals: one folder per set of input files (resolved path,
-    size, mtime), so the same command after a kill finds its journal and other inputs do not."""
-    files = sorted(p.resolve() for p in paths)
+    """Where a reparse without JOBDIR journals: one folder per set of input WARC files (``paths``, as
+    ``replay_paths`` listed them: resolved path, size, mtime), so the same command after a kill finds
+    its journal and other inputs do not."""
     listing = []
-    for path in files:
-        members = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for member in members:
-            if member.is_file():
-                stat = member.stat()
-                listing.append(f"{member}\t{stat.st_size}\t{stat.st_mtime_ns}")
+    for path in sorted(p.resolve() for p in paths):
+        stat = path.stat()
+        listing.append(f"{path}\t{stat.st_size}\t{stat.st_mtime_ns}")
     digest = hashlib.sha1("\n".join(listing).encode("utf-8")).hexdigest()[:16]
     return Path(settings.get("REPARSE_JOURNAL_DIR") or "jobs/reparse") / digest
 
