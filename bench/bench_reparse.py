@@ -8,11 +8,13 @@ stays small next to the parsing the workers do.
   listing pages, feed and robots.txt) written as one WARC (tests.support.synth_recording).
 * Each run is a fresh ``scrapy reparse`` process into a fresh ``ARCHIVE_DIR``, the two
   alternating ``--repeat`` times (best of each kept: the machine is shared). ``--workers 1``
-  parses in the parent; ``--workers 2`` forks two parsing processes and the parent only writes.
+  parses in the parent; ``--workers 2`` forks one parsing process, and the parent, which writes,
+  parses a chunk whenever the next one to write is still in that worker.
 * Printed per run: wall seconds (process start to exit, so start-up is included), items
   archived, items/s, and where the parent's time went (the command's ``seconds:`` line:
-  ``index`` = reading the WARC index and choosing the captures, ``parsing`` = parsing in the
-  parent (workers 1), ``waiting_for_workers`` = the parent idle for the next chunk (workers 2),
+  ``index`` = reading the WARC index and choosing the captures, ``writers`` = building the
+  site crawlers (extensions, pipelines), ``parsing`` = parsing in the parent,
+  ``waiting_for_workers`` = the parent idle for the next chunk (workers 2),
   ``writing`` = pipelines + archive + signals, ``total``).
 
     python bench/bench_reparse.py [--site baoquocte] [--articles 1500] [--repeat 2]

@@ -2,7 +2,7 @@
 
 * the same items as a replay crawl of the same recording, for each site spider's recorded site
   (tests/fixtures/<spider>/replay/manifest.json), field by field except the documented ones;
-* ``--workers 2`` writes the same archive as ``--workers 1``;
+* ``--workers 2`` and ``3`` write the same archive as ``--workers 1``;
 * killed (SIGKILL in the middle of an archive write) and run again with the same JOBDIR: the
   archive of an uninterrupted run, and the captures archived before the kill are not parsed again;
 * broken records (error statuses, a non-HTML body, binary garbage) and a cut WARC are counted,
@@ -117,12 +117,14 @@ def recordings(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-def test_two_workers_write_the_same_archive_as_one(tmp_path, recordings):
+@pytest.mark.parametrize("workers", ["2", "3"])
+def test_more_workers_write_the_same_archive_as_one(tmp_path, recordings, workers):
     one = reparse(str(recordings), "--workers", "1", "-s", f"ARCHIVE_DIR={tmp_path / 'one'}", "-o", str(tmp_path / "one.jsonl"))
     assert one.returncode == 0, one.stderr[-3000:]
-    # one capture per chunk: consecutive captures go to different workers, results still in capture order
-    two = reparse(str(recordings), "--workers", "2", "-s", f"ARCHIVE_DIR={tmp_path / 'two'}", "-s", "REPARSE_CHUNK_SIZE=1",
-                  "-o", str(tmp_path / "two.jsonl"))
+    # one capture per chunk: consecutive captures go to different processes (this one between its
+    # writes, and the N - 1 forked workers), results still in capture order
+    two = reparse(str(recordings), "--workers", workers, "-s", f"ARCHIVE_DIR={tmp_path / 'two'}",
+                  "-s", "REPARSE_CHUNK_SIZE=1", "-o", str(tmp_path / "two.jsonl"))
     assert two.returncode == 0, two.stderr[-3000:]
     assert archived(tmp_path / "one") == archived(tmp_path / "two")
     assert jsonl_lines(tmp_path / "one") == jsonl_lines(tmp_path / "two")

@@ -43,7 +43,7 @@ class Command(ScrapyCommand):
     def add_options(self, parser):
         super().add_options(parser)
         parser.add_argument("--workers", type=int, default=1, metavar="N",
-                            help="processes that parse (default 1: parse in this process)")
+                            help="processes that parse: this one, which also writes, and N-1 forked workers (default 1)")
         parser.add_argument("-o", "--output", metavar="FILE", help="also append the items to FILE (JSON Lines)")
         parser.add_argument("-O", "--overwrite-output", metavar="FILE", help="like -o, FILE overwritten")
         parser.add_argument("-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE",

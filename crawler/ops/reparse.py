@@ -9,8 +9,11 @@ goes through its site's page object and the item pipelines into the project's ar
   whose ``allowed_domains`` hold its host, and is an article when the spider's own
   ``is_article_url`` -- the rule its discovery queues article links by -- says so. Discovery
   pages, other hosts, redirects and error statuses are counted and skipped.
-* **Parsing** runs the spider's article callback in ``--workers`` processes
-  (crawler.ops.reparse_worker); ``--workers 1`` parses in this process.
+* **Parsing** runs the spider's article callback in ``--workers`` processes: this one, between
+  its writes, and ``--workers`` - 1 forked workers (crawler.ops.reparse_worker.Dispatcher: this
+  process parses a chunk when the next one to write is still in a worker; ``--workers 1`` parses
+  everything here). N processes, not N workers beside a writer: on N cores a writer competing with
+  N workers cost ~10 % more CPU for the same work (measured with bench/bench_reparse.py).
 * **One writer.** This process runs each site's item pipelines through Scrapy's own
   ``Scraper`` (``start_itemproc_async``: the drop log lines, the ``item_scraped`` /
   ``item_dropped`` signals the seen-store and the stats extensions listen to) on a real
@@ -37,6 +40,7 @@ window, languages it does not ask for) are re-parsed too: reparse takes every re
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -54,7 +58,7 @@ from scrapy.crawler import Crawler
 from scrapy.exporters import JsonLinesItemExporter
 
 from crawler.fetching.warc.index import WarcIndex
-from crawler.ops.reparse_worker import Capture, ChunkResult, Parser, init_worker, parse_chunk
+from crawler.ops.reparse_worker import Capture, ChunkResult, Dispatcher, Parser, init_worker
 from crawler.ops.workers import replay_logs
 from crawler.storage.archive import truncate_partial_line
 from crawler.stories.signals import offer_signals, withdraw_signals
@@ -272,16 +276,29 @@ class Reparse:
             self.bad_files = list(index.bad_files)
             self.counts["bad_warc_files"] = len(self.bad_files)
             self.counts["revisits_unresolved"] = index.revisits_unresolved
-            captures = plan(index, SiteRouter(self.spider_classes), self._site_spider, self.counts)
-            self.writers = {name: self.writers[name] for name in dict.fromkeys(c.spider for c in captures)}
+            # planning needs only the site spiders' own rules (is_article_url, RENDER_JS): a worker's
+            # spiders, which have no archive and load no extensions; with --workers 1 they parse too
+            parser = Parser(self.settings, self.spider_classes, self.spider_args, capture_logs=False)
+            captures = plan(index, SiteRouter(self.spider_classes), parser.spider, self.counts)
             self.timings["index"] = time.monotonic() - started
             jobdir = self.settings.get("JOBDIR")
             journal = Journal(jobdir or default_journal_dir(self.settings, self.paths))
             completed = False
             try:
+                # forked before the writers exist (no archive connection, no event loop to inherit), so
+                # the workers parse while this process builds them: loading the extensions, opening
+                # the archive
                 pool = self._pool() if self.workers > 1 and captures else None
+                dispatcher = Dispatcher(parser, pool, self.workers - 1, chunk_size=self.settings.getint("REPARSE_CHUNK_SIZE", 16),
+                                        timings=self.timings)
                 try:
-                    asyncio.run(self._write_all(captures, journal, pool))
+                    if not journal.done:  # nothing to skip: the workers start while the writers get ready
+                        dispatcher.feed(captures)
+                    began = time.monotonic()
+                    self.writers = {name: SiteWriter(self.spider_classes[name], self.settings, self.spider_args)
+                                    for name in dict.fromkeys(c.spider for c in captures)}
+                    self.timings["writers"] = time.monotonic() - began
+                    asyncio.run(self._write_all(captures, journal, dispatcher))
                 except BaseException:
                     if pool is not None:
                         pool.terminate()
@@ -303,27 +320,18 @@ class Reparse:
         self.timings["workers_cpu"] = children.ru_utime + children.ru_stime - children_before
         return 1 if self.bad_files else 0
 
-    def _site_spider(self, name: str):
-        """The spider of ``name``'s writer (built, not opened: no archive connection before the fork)."""
-        writer = self.writers.get(name)
-        if writer is None:
-            writer = self.writers[name] = SiteWriter(self.spider_classes[name], self.settings, self.spider_args)
-        return writer.spider
-
     def _pool(self):
         """Forked before any archive connection or event loop exists in this process (spawned where
         fork is unavailable): the workers start with the project already imported."""
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        return context.Pool(self.workers, initializer=init_worker,
+        # what exists now (the project, the index, the plan) lives as long as the run: out of the
+        # collector's sight, a forked worker's collections do not touch -- and so copy -- those pages
+        gc.freeze()
+        return context.Pool(self.workers - 1, initializer=init_worker,
                             initargs=(self.settings, self.spider_classes, self.spider_args))
 
-    def _chunks(self, captures: list[Capture]):
-        size = max(1, self.settings.getint("REPARSE_CHUNK_SIZE", 16))
-        for i in range(0, len(captures), size):
-            yield captures[i:i + size]
-
-    async def _write_all(self, captures: list[Capture], journal: Journal, pool) -> None:
+    async def _write_all(self, captures: list[Capture], journal: Journal, dispatcher: Dispatcher) -> None:
         for writer in self.writers.values():
             await writer.open()
         exporter = self._exporter()
@@ -331,18 +339,10 @@ class Reparse:
         progress = Progress(self.settings.getfloat("REPARSE_PROGRESS_INTERVAL", 1.0), len(captures))
         reason = "finished"
         try:
-            if pool is not None:
-                results = pool.imap(parse_chunk, self._chunks(todo), chunksize=1)
-            else:
-                local = Parser(self.settings, self.spider_classes, self.spider_args, capture_logs=False)
-                results = map(local.parse_chunk, self._chunks(todo))
+            if not dispatcher.fed:
+                dispatcher.feed(todo)
             done = len(captures) - len(todo)
-            while True:
-                waited = time.monotonic()
-                chunk = next(results, None)
-                self.timings["waiting_for_workers" if pool is not None else "parsing"] += time.monotonic() - waited
-                if chunk is None:
-                    break
+            for chunk in dispatcher.results():
                 began = time.monotonic()
                 await self._write_chunk(chunk, journal, exporter)
                 self.timings["writing"] += time.monotonic() - began
