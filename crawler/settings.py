@@ -29,13 +29,15 @@ RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = True  # Liferay (Can Tho) keeps its session in a cookie instead of ;jsessionid
-#: Scrapy starts CONCURRENT_ITEMS asyncio tasks for the output of every response (default 100: about
-#: 1 ms of CPU per page here, as much as a bare spider's whole page). Every pipeline of the project is
-#: synchronous, so items never overlap anyway. Not lower: a response whose output (a listing's cards, a
-#: daily sitemap's articles) outgrows the task queue (2 x CONCURRENT_ITEMS) is processed in several turns
-#: of the event loop, interleaved with other responses, which can change the order articles reach the
-#: story graph (whose link evidence is what was known at arrival); 32 keeps one turn for a listing page.
-CONCURRENT_ITEMS = 32
+#: Scrapy starts CONCURRENT_ITEMS asyncio tasks for the output of every response (each costs ~0.02 ms of
+#: CPU here: the default 100 is about 2 ms a page, as much as a bare spider's whole page; 32 -> 8 saves
+#: ~0.4 ms a page, bench/bench_replay.py). Every pipeline of the project is synchronous, so items never
+#: overlap anyway. Not lower: a response whose output outgrows the task queue (2 x CONCURRENT_ITEMS) is
+#: processed over several turns of the event loop, interleaved with other responses, which can change
+#: the order articles reach the story graph (whose link evidence is what was known at arrival). With 8,
+#: every recording under tests/fixtures gives the same items as with 32 (scripts/compare_items.py
+#: --only replays); with 1, 15 of their items differ in that evidence.
+CONCURRENT_ITEMS = 8
 
 # --- Scrapy 2.19 housekeeping ---------------------------------------------------------------
 #: the RemoteControl extension opens a local port and writes under ~/.local/state
