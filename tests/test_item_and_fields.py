@@ -76,3 +76,31 @@ def test_types_are_validated_field_by_field():
     with pytest.raises(DropItem, match="foreign_affairs: expected .*tags: expected"):
         pipeline.process_item(bad)
     assert crawler.stats.get_value("pipeline/normalize/dropped/invalid_foreign_affairs") == 1
+
+
+def test_the_item_adapter_reads_and_writes_as_the_stock_dataclass_one():
+    from dataclasses import dataclass
+
+    from itemadapter.adapter import DataclassAdapter
+
+    from crawler.items import ArticleItemAdapter
+
+    item = new_item(url="https://baoquocte.vn/a-1.html", title="T", tags=["x"])
+    ours, stock = ItemAdapter(item), DataclassAdapter(item)
+    assert isinstance(ours.adapter, ArticleItemAdapter)
+    assert list(ours.field_names()) == list(stock.field_names())
+    assert dict(ours) == dict(stock.items()) == ours.asdict()
+    ours["lead"] = "L"
+    assert item.lead == "L" == stock["lead"]
+    with pytest.raises(KeyError):
+        ours["no_such_field"] = 1
+    with pytest.raises(KeyError):
+        ours["no_such_field"]
+    assert ItemAdapter.get_field_names_from_class(ArticleItem) == list(stock.field_names())
+
+    @dataclass
+    class Wider(ArticleItem):
+        extra: str | None = None
+
+    wider = ItemAdapter(Wider(extra="e"))  # a subclass with its own fields: the stock adapter
+    assert not isinstance(wider.adapter, ArticleItemAdapter) and wider["extra"] == "e"

@@ -221,6 +221,11 @@ def connect_sqlite(path, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA busy_timeout=60000")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
+        # a checkpoint (WAL -> database file, with an fsync) every ~40 MB of WAL instead of SQLite's
+        # ~4 MB: a crawl commits twice per article, and the default checkpoints, paid by whichever
+        # commit crosses the mark, came to ~0.1 ms per commit here (measured on the story graph's
+        # inserts: 0.175 -> 0.076 ms a commit). Durability is unchanged: a commit is in the WAL.
+        conn.execute("PRAGMA wal_autocheckpoint=10000")
     except BaseException:
         conn.close()
         raise
