@@ -73,7 +73,10 @@ class ArticleItem:
         return default if value is None else value
 
 
-FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(ArticleItem))
+#: ArticleItem's fields by name, built once (the item adapter below reads them on every item)
+FIELDS = {f.name: f for f in dataclasses.fields(ArticleItem)}
+FIELD_NAMES = frozenset(FIELDS)
+_HINTS = typing.get_type_hints(ArticleItem)
 
 
 class ArticleItemAdapter(DataclassAdapter):
@@ -83,11 +86,9 @@ class ArticleItemAdapter(DataclassAdapter):
     a dozen per item. Registered first in ``ItemAdapter.ADAPTER_CLASSES``, itemadapter's way to add
     an adapter; exactly ArticleItem (a subclass may add fields: the stock adapter reads those)."""
 
-    _FIELDS = {f.name: f for f in dataclasses.fields(ArticleItem)}
-
     def __init__(self, item) -> None:
         self.item = item
-        self._fields_dict = self._FIELDS
+        self._fields_dict = FIELDS
 
     @classmethod
     def is_item(cls, item) -> bool:
@@ -100,7 +101,6 @@ class ArticleItemAdapter(DataclassAdapter):
 
 if ArticleItemAdapter not in ItemAdapter.ADAPTER_CLASSES:
     ItemAdapter.ADAPTER_CLASSES.appendleft(ArticleItemAdapter)
-_HINTS = typing.get_type_hints(ArticleItem)
 
 
 def new_item(**values) -> ArticleItem:

@@ -184,12 +184,12 @@ class Dispatcher:
         """The captures to parse; the pool starts on them at once (the writer may still be getting ready)."""
         size = self.chunk_size
         self.chunks = [captures[i:i + size] for i in range(0, len(captures), size)]
-        self._top_up(0)
+        self._top_up()
 
     def _in_pool(self) -> int:
         return sum(1 for slot in self._slots.values() if not isinstance(slot, ChunkResult))
 
-    def _top_up(self, head: int) -> None:
+    def _top_up(self) -> None:
         if self.pool is None:
             return
         in_pool = self._in_pool()
@@ -209,7 +209,7 @@ class Dispatcher:
         assert self.chunks is not None, "feed() first"
         for head in range(len(self.chunks)):
             while True:
-                self._top_up(head)
+                self._top_up()
                 slot = self._slots.get(head)
                 if slot is None:  # nobody has it (no pool, or the pool is busy further ahead): parse it here
                     self._parse_here(head)
